@@ -1,0 +1,33 @@
+# patok — the two commands a fresh machine needs: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test lint typecheck unit bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## run: set up, load the demo cohort (seed 001) into the embedded SQLite database (var/), print its
+## board, then serve: a local Prefect server (var/prefect) with the flows on their schedules
+run: setup
+	$(BIN)/patok demo
+	$(BIN)/patok serve
+
+## test: set up, then lint, type-check and run the whole suite (SQLite and PostgreSQL)
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/pytest -n 2 -q
+
+bench: setup
+	$(BIN)/python bench/engine_throughput.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
