@@ -1,0 +1,63 @@
+"""The authorization policy: a pure function of who the actor is to a project and what they want.
+
+The actor's *relations* to a project are the roles they hold towards it: ``participant`` if it is
+their own project, ``mentor``/``coach`` if they are that participant's mentor/coach, ``coordinator``
+or ``examiner`` if they hold that role in the project's cohort. A mentor of someone else, or a
+coordinator of another cohort, has no relation and is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from domain.errors import Forbidden
+from domain.roles import Action, Role
+
+_STAFF = frozenset({Role.COORDINATOR, Role.COACH, Role.EXAMINER})
+_ANYONE_RELATED = frozenset(Role)
+
+
+def allowed_roles(action: Action, approvers: Collection[Role] = ()) -> frozenset[Role]:
+    """The relations that permit ``action``; for decisions, the stage's approver roles."""
+    if action in (Action.APPROVE, Action.REQUEST_CHANGES):
+        return frozenset(approvers)
+    if action in (Action.SUBMIT, Action.REQUEST_EXTENSION):
+        return frozenset({Role.PARTICIPANT})
+    if action is Action.DECIDE_EXTENSION:
+        return frozenset({Role.MENTOR, Role.COORDINATOR})
+    if action in (Action.WITHDRAW, Action.REOPEN, Action.MANAGE_COHORT):
+        return frozenset({Role.COORDINATOR})
+    if action is Action.VIEW_COHORT:
+        return _STAFF
+    return _ANYONE_RELATED
+
+
+def is_allowed(
+    relations: Collection[Role], action: Action, approvers: Collection[Role] = ()
+) -> bool:
+    """Whether an actor with these relations to the project may perform ``action``."""
+    return not allowed_roles(action, approvers).isdisjoint(relations)
+
+
+def require(
+    relations: Collection[Role],
+    action: Action,
+    approvers: Collection[Role] = (),
+    *,
+    actor: str = "",
+    target: str = "",
+) -> None:
+    """Raise :class:`Forbidden`, naming who may, unless the actor may perform ``action``."""
+    if is_allowed(relations, action, approvers):
+        return
+    who = ", ".join(sorted(r.value for r in allowed_roles(action, approvers))) or "-"
+    have = ", ".join(sorted(r.value for r in relations)) or "tidak ada / none"
+    raise Forbidden(
+        f"{actor} tidak berwenang melakukan '{action.value}' pada {target} "
+        f"(peran Anda: {have}; yang berwenang: {who})",
+        f"{actor} may not '{action.value}' on {target} (your roles there: "
+        f"{have if relations else 'none'}; allowed: {who})",
+        action=action.value,
+        relations=sorted(r.value for r in relations),
+        allowed=sorted(r.value for r in allowed_roles(action, approvers)),
+    )

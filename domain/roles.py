@@ -1,0 +1,41 @@
+"""Roles people hold in a cohort and the actions the policy decides on."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A role held by a person within one cohort."""
+
+    PARTICIPANT = "participant"
+    MENTOR = "mentor"
+    COACH = "coach"
+    EXAMINER = "examiner"
+    COORDINATOR = "coordinator"
+
+
+APPROVER_ROLES: frozenset[Role] = frozenset(
+    {Role.MENTOR, Role.COACH, Role.EXAMINER, Role.COORDINATOR}
+)
+"""Roles a programme may name as a stage's approver."""
+
+ESCALATION_TARGETS: frozenset[str] = frozenset(
+    {Role.MENTOR.value, Role.COACH.value, Role.COORDINATOR.value, "agency_head"}
+)
+"""Who an escalation ladder may notify: cohort roles plus the head of the organising agency."""
+
+
+class Action(StrEnum):
+    """Everything the authorization policy decides on."""
+
+    VIEW_PROJECT = "view_project"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    REQUEST_CHANGES = "request_changes"
+    WITHDRAW = "withdraw"
+    REOPEN = "reopen"
+    VIEW_COHORT = "view_cohort"
+    MANAGE_COHORT = "manage_cohort"
+    REQUEST_EXTENSION = "request_extension"
+    DECIDE_EXTENSION = "decide_extension"
