@@ -1,0 +1,251 @@
+"""Cohort operations: create a cohort pinned to a programme version, import its roster.
+
+Both are one transaction each, checked by the policy and recorded in the cohort's audit stream
+(and, for every project a roster creates, in the project's own stream).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, time
+
+import structlog
+
+from domain import policy
+from domain.audit import stream_of_cohort, stream_of_project
+from domain.commands import CreateCohort, ImportRoster
+from domain.deadlines import Clock
+from domain.errors import Forbidden, RosterError
+from domain.model import Cohort, Person
+from domain.programme import (
+    STAGE_CODES,
+    ProgrammeDefinition,
+    get_programme,
+    programme_checksum,
+)
+from domain.roles import Action, Role
+from domain.roster import Roster, RosterPerson, validate_roster
+from states.audit_trail import append_event
+from states.engine import Engine
+from states.lifecycle import INITIAL_STATE
+from states.ports import NewProject, UnitOfWork
+
+log = structlog.get_logger("patok.cohorts")
+
+
+class CohortService:
+    """Creates cohorts and imports rosters through the engine's units of work."""
+
+    def __init__(self, engine: Engine, programmes: Mapping[str, ProgrammeDefinition]) -> None:
+        self._engine = engine
+        self._programmes = dict(programmes)
+
+    def create(self, cmd: CreateCohort) -> Cohort:
+        """Create a cohort; its creator becomes its coordinator."""
+        programme = cmd.programme or get_programme(cmd.programme_code, self._programmes)
+        checksum = programme_checksum(programme)
+        now = self._engine.clock.now()
+        with self._engine.unit_of_work(write=True) as uow:
+            actor = uow.people.get(cmd.actor_id)
+            if not actor.can_create_cohorts:
+                raise Forbidden(
+                    f"{actor.name} tidak berwenang membuat angkatan (bukan penyelenggara)",
+                    f"{actor.name} may not create cohorts (not an organiser)",
+                )
+            uow.cohorts.save_programme(checksum, programme)
+            cohort = Cohort(
+                code=cmd.code,
+                name=cmd.name,
+                programme_code=programme.code,
+                programme_version=programme.version,
+                programme_checksum=checksum,
+                organiser=cmd.organiser,
+                timezone=cmd.timezone,
+                start_date=cmd.start_date,
+            )
+            cohort_id = uow.cohorts.add(cohort)
+            uow.cohorts.add_member(cohort_id, cmd.actor_id, Role.COORDINATOR)
+            head = append_event(
+                uow,
+                stream=stream_of_cohort(cohort_id),
+                prev_hash="0" * 64,
+                seq=1,
+                at=now,
+                actor_id=cmd.actor_id,
+                action="cohort.created",
+                payload={
+                    "code": cmd.code,
+                    "name": cmd.name,
+                    "programme": programme.key,
+                    "programme_checksum": checksum,
+                    "timezone": cmd.timezone,
+                    "start_date": cmd.start_date.isoformat(),
+                    "organiser": cmd.organiser,
+                },
+            )
+            uow.cohorts.bump(cohort_id, 0, head)
+            uow.commit()
+        log.info("cohort.created", cohort=cmd.code, programme=programme.key)
+        return cohort.model_copy(update={"id": cohort_id, "version": 1})
+
+    def import_roster(self, cmd: ImportRoster, source: str = "roster") -> dict[str, int]:
+        """Import a roster: every person, role and project, or nothing at all."""
+        now = self._engine.clock.now()
+        roster = cmd.roster
+        with self._engine.unit_of_work(write=True) as uow:
+            cohort = uow.cohorts.by_code(cmd.cohort_code)
+            assert cohort.id is not None
+            policy.require(
+                uow.cohorts.roles_of(cohort.id, cmd.actor_id),
+                Action.MANAGE_COHORT,
+                actor=f"person {cmd.actor_id}",
+                target=f"angkatan {cohort.code}",
+            )
+            members = uow.cohorts.members(cohort.id)
+            people = uow.people.many([pid for pid, _ in members])
+            refs = {role: _refs(people, members, role) for role in Role}
+            validate_roster(
+                roster,
+                known_mentors=refs[Role.MENTOR],
+                known_coaches=refs[Role.COACH],
+                existing_participants={people[p].nip for p, r in members if r is Role.PARTICIPANT},
+                known_staff=refs[Role.COORDINATOR] | refs[Role.EXAMINER],
+            )
+            ids = _register_people(uow, roster)
+            for role, person in roster.people():
+                uow.cohorts.add_member(cohort.id, ids[person.nip], Role(role))
+            programme = self._engine.programme(uow, cohort.programme_checksum)
+            created = self._open_projects(uow, cohort, programme, roster, ids, cmd.actor_id, now)
+            version, head = uow.cohorts.audit_head(cohort.id)
+            counts = {
+                "participants": len(roster.participants),
+                "mentors": len(roster.mentors),
+                "coaches": len(roster.coaches),
+                "examiners": len(roster.examiners),
+                "coordinators": len(roster.coordinators),
+                "projects": created,
+            }
+            new_head = append_event(
+                uow,
+                stream=stream_of_cohort(cohort.id),
+                prev_hash=head,
+                seq=version + 1,
+                at=now,
+                actor_id=cmd.actor_id,
+                action="roster.imported",
+                payload={"source": source, **counts},
+            )
+            uow.cohorts.bump(cohort.id, version, new_head)
+            uow.commit()
+        log.info("roster.imported", cohort=cohort.code, **counts)
+        return counts
+
+    def _open_projects(
+        self,
+        uow: UnitOfWork,
+        cohort: Cohort,
+        programme: ProgrammeDefinition,
+        roster: Roster,
+        ids: Mapping[str, int],
+        actor_id: int,
+        now: datetime,
+    ) -> int:
+        """Create each participant's project with its first stage open."""
+        assert cohort.id is not None
+        calendar = self._engine.calendar(cohort.timezone)
+        opened = max(now, datetime.combine(cohort.start_date, time.min, tzinfo=calendar.tz))
+        first = STAGE_CODES[0]
+        due = calendar.deadline(opened, programme.stage(first).duration_working_days)
+        check = self._engine.first_check(
+            programme.stage(first), cohort.timezone, Clock.PARTICIPANT, 1, due, opened
+        )
+        for p in roster.participants:
+            mentor_id = _person_id(uow, roster, ids, p.mentor)
+            coach_id = _person_id(uow, roster, ids, p.coach) if p.coach else None
+            pid = uow.projects.create(
+                NewProject(
+                    cohort.id, ids[p.nip], mentor_id, coach_id, p.project_title, INITIAL_STATE
+                )
+            )
+            uow.projects.open_stage(pid, first, 1, opened, due, check)
+            head = append_event(
+                uow,
+                stream=stream_of_project(pid),
+                prev_hash="0" * 64,
+                seq=1,
+                at=now,
+                actor_id=actor_id,
+                action="project.created",
+                payload={
+                    "cohort": cohort.code,
+                    "participant": p.nip,
+                    "mentor_id": mentor_id,
+                    "coach_id": coach_id,
+                    "title": p.project_title,
+                    "stage": first,
+                    "due_at": due.isoformat(),
+                },
+            )
+            uow.projects.advance(pid, 0, INITIAL_STATE, head)
+        return len(roster.participants)
+
+
+def _refs(people: Mapping[int, Person], members: list[tuple[int, Role]], role: Role) -> set[str]:
+    """NIPs and e-mails of the cohort's existing members in ``role``."""
+    out: set[str] = set()
+    for pid, r in members:
+        if r is role:
+            out |= {people[pid].nip, people[pid].email}
+    return out
+
+
+def _register_people(uow: UnitOfWork, roster: Roster) -> dict[str, int]:
+    """Find or add every person of the roster; refuse an NIP whose e-mail differs from ours."""
+    ids: dict[str, int] = {}
+    problems_id: list[str] = []
+    problems_en: list[str] = []
+    for _role, rp in roster.people():
+        if rp.nip in ids:
+            continue
+        known = uow.people.find(rp.nip)
+        by_mail = uow.people.find(rp.email)
+        if known is not None and known.email != rp.email:
+            problems_id.append(
+                f"NIP {rp.nip} sudah terdaftar dengan e-mail {known.email}, bukan {rp.email}"
+            )
+            problems_en.append(
+                f"NIP {rp.nip} is registered with e-mail {known.email}, not {rp.email}"
+            )
+        elif known is None and by_mail is not None:
+            problems_id.append(f"e-mail {rp.email} sudah dipakai NIP {by_mail.nip}")
+            problems_en.append(f"e-mail {rp.email} is already used by NIP {by_mail.nip}")
+        elif known is not None and known.id is not None:
+            ids[rp.nip] = known.id
+        else:
+            ids[rp.nip] = uow.people.add(_person(rp))
+    if problems_en:
+        raise RosterError(problems_id, problems_en)
+    return ids
+
+
+def _person(rp: RosterPerson) -> Person:
+    return Person(
+        nip=rp.nip,
+        name=rp.name,
+        email=rp.email,
+        agency=rp.agency,
+        unit=rp.unit,
+        phone=rp.phone,
+        lang=rp.lang,
+    )
+
+
+def _person_id(uow: UnitOfWork, roster: Roster, ids: Mapping[str, int], ref: str) -> int:
+    """The id of the person a roster reference names (in this roster, else already known)."""
+    found = roster.resolve(ref)
+    if found is not None:
+        return ids[found.nip]
+    person = uow.people.find(ref)
+    if person is None or person.id is None:  # validate_roster has already refused this
+        raise RosterError([f"{ref} tidak ditemukan"], [f"{ref} not found"])
+    return person.id

@@ -1,0 +1,504 @@
+"""The ports the engine needs: a clock, stores for projects, cohorts, people and the audit log,
+and a unit of work that commits them together. Adapters implement them; tests use fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from domain.audit import StoredEntry
+from domain.model import (
+    Artifact,
+    ChangeProject,
+    Cohort,
+    Decision,
+    Gate,
+    Outcome,
+    Person,
+    StageInstance,
+    Submission,
+)
+from domain.programme import ProgrammeDefinition
+from domain.roles import Role
+
+
+class Clock(Protocol):
+    """Where the engine gets the time; injectable so tests and demos can move it."""
+
+    def now(self) -> datetime:
+        """The current instant, timezone-aware."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectView:
+    """What a command needs to know about a project and its actor, read in one query."""
+
+    project_id: int
+    cohort_id: int
+    cohort_code: str
+    timezone: str
+    programme_checksum: str
+    participant_id: int
+    mentor_id: int
+    coach_id: int | None
+    state: str
+    version: int
+    audit_head: str
+    stage_id: int
+    stage: str
+    attempt: int
+    gate: Gate
+    latest_submission_id: int | None
+    latest_submission_number: int
+    relations: frozenset[Role]
+    participant_cycle: int
+    due_at: datetime
+    stage_instances: int
+    """How many stage instances the project has opened (more than its stage's position means a
+    stage was reopened at some point)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClockUpdate:
+    """Where a stage's two clocks stand after a command (see domain.deadlines)."""
+
+    next_check_at: datetime | None
+    due_at: datetime | None = None
+    participant_cycle: int | None = None
+    decision_due_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DueStage:
+    """A stage instance the sweep must look at, with what it needs to plan its alerts."""
+
+    stage_id: int
+    project_id: int
+    cohort_id: int
+    cohort_code: str
+    timezone: str
+    programme_checksum: str
+    stage: str
+    gate: Gate
+    opened_at: datetime
+    due_at: datetime
+    participant_cycle: int
+    participant_clock_at: datetime
+    submitted_at: datetime | None
+    decision_due_at: datetime | None
+    submission_number: int
+    participant_id: int
+    mentor_id: int
+    coach_id: int | None
+    agency_head_email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RaisedAlert:
+    """An alert as stored."""
+
+    id: int
+    stage_instance_id: int
+    project_id: int
+    cohort_id: int
+    kind: str
+    clock: str
+    cycle: int
+    rung: int
+    notify: str
+    due_at: datetime
+    raised_at: datetime
+    resolved_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    """A rendered notification to queue."""
+
+    kind: str
+    alert_id: int | None
+    cohort_id: int | None
+    project_id: int | None
+    person_id: int | None
+    channel: str
+    address: str
+    lang: str
+    subject: str
+    body: str
+    payload: str
+    dedupe_key: str
+    held: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionRecord:
+    """An extension request and, once decided, its decision."""
+
+    id: int
+    stage_instance_id: int
+    project_id: int
+    requested_by: int
+    requested_at: datetime
+    reason: str
+    new_due_date: date
+    status: str
+    decided_by: int | None
+    decided_at: datetime | None
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditAppend:
+    """One audit entry to append (hash already computed by the engine)."""
+
+    stream: str
+    stream_seq: int
+    at: datetime
+    actor_id: int | None
+    action: str
+    payload_json: str
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewProject:
+    """A project to create when a roster is imported."""
+
+    cohort_id: int
+    participant_id: int
+    mentor_id: int
+    coach_id: int | None
+    title: str
+    state: str
+
+
+class ProjectStore(Protocol):
+    """Reads and writes of change projects, their stage instances, submissions and decisions."""
+
+    def load(self, project_id: int, actor_id: int) -> ProjectView:
+        """The project as a command sees it; raises NotFound."""
+        ...
+
+    def advance(self, project_id: int, expected_version: int, state: str, audit_head: str) -> None:
+        """Set state and audit head and bump the version, only if the version is still expected.
+
+        Raises ConflictError when someone else changed the project first."""
+        ...
+
+    def set_gate(self, stage_id: int, gate: Gate, at: datetime, clocks: ClockUpdate) -> None:
+        """Move a stage instance to ``gate`` with its clocks; stamps submitted_at or decided_at."""
+        ...
+
+    def extend(
+        self,
+        stage_id: int,
+        due_at: datetime,
+        participant_cycle: int,
+        next_check_at: datetime | None,
+        at: datetime,
+    ) -> None:
+        """Give a stage's participant clock a new deadline and cycle (a granted extension)."""
+        ...
+
+    def add_submission(
+        self,
+        stage_id: int,
+        number: int,
+        actor_id: int,
+        at: datetime,
+        note: str,
+        artifacts: Sequence[tuple[Artifact, bytes]],
+    ) -> int:
+        """Store a numbered submission with its artifacts (content de-duplicated by checksum)."""
+        ...
+
+    def add_decision(
+        self, submission_id: int, actor_id: int, outcome: Outcome, comment: str, at: datetime
+    ) -> int:
+        """Store the decision on a submission; a second decision raises ConflictError."""
+        ...
+
+    def open_stage(
+        self,
+        project_id: int,
+        stage: str,
+        attempt: int,
+        opened_at: datetime,
+        due_at: datetime,
+        next_check_at: datetime | None,
+    ) -> int:
+        """Open a stage instance in ``drafting`` with its deadline and first check."""
+        ...
+
+    def add_extension(
+        self,
+        stage_id: int,
+        project_id: int,
+        actor_id: int,
+        at: datetime,
+        reason: str,
+        new_due: date,
+    ) -> int:
+        """Record a pending extension request; one pending request per stage instance."""
+        ...
+
+    def extension(self, extension_id: int) -> ExtensionRecord:
+        """An extension request; raises NotFound."""
+        ...
+
+    def extensions(
+        self, project_ids: Sequence[int] | None, status: str | None
+    ) -> list[ExtensionRecord]:
+        """Extension requests of these projects (all when None), by status (all when None)."""
+        ...
+
+    def decide_extension(
+        self, extension_id: int, status: str, actor_id: int, at: datetime, note: str
+    ) -> None:
+        """Record the decision on a pending request; raises ConflictError if it was decided."""
+        ...
+
+    def next_attempt(self, project_id: int, stage: str) -> int:
+        """1 + the number of times this stage was opened for the project."""
+        ...
+
+    def create(self, project: NewProject) -> int:
+        """Insert a new project (version 0, empty audit head)."""
+        ...
+
+    def ids_of_cohort(self, cohort_id: int) -> list[int]:
+        """The ids of a cohort's projects."""
+        ...
+
+    def of_participant(self, person_id: int) -> list[int]:
+        """The ids of the projects whose participant is this person."""
+        ...
+
+    def related_to(self, person_id: int) -> list[int]:
+        """The ids of the projects this person is the participant, mentor or coach of."""
+        ...
+
+    def get(self, project_id: int) -> ChangeProject:
+        """The project; raises NotFound."""
+        ...
+
+    def of_cohort(self, cohort_id: int) -> list[ChangeProject]:
+        """Every project of a cohort."""
+        ...
+
+    def stages_of_cohort(self, cohort_id: int) -> list[StageInstance]:
+        """Every stage instance of a cohort's projects, oldest first."""
+        ...
+
+    def stages(self, project_id: int) -> list[StageInstance]:
+        """All stage instances of a project, oldest first."""
+        ...
+
+    def submissions(self, stage_ids: Sequence[int]) -> list[Submission]:
+        """Submissions (with artifacts) of these stage instances, in order."""
+        ...
+
+    def decisions(self, submission_ids: Sequence[int]) -> list[Decision]:
+        """Decisions on these submissions."""
+        ...
+
+    def artifact_content(self, sha256: str) -> bytes | None:
+        """The stored bytes of an artifact, by checksum."""
+        ...
+
+
+class CohortStore(Protocol):
+    """Cohorts, their memberships and pinned programme snapshots."""
+
+    def add(self, cohort: Cohort) -> int:
+        """Insert a cohort; raises AlreadyExists for a taken code."""
+        ...
+
+    def by_code(self, code: str) -> Cohort:
+        """The cohort with this code; raises NotFound."""
+        ...
+
+    def by_id(self, cohort_id: int) -> Cohort:
+        """The cohort with this id; raises NotFound."""
+        ...
+
+    def all(self) -> list[Cohort]:
+        """Every cohort."""
+        ...
+
+    def bump(self, cohort_id: int, expected_version: int, audit_head: str) -> None:
+        """Advance a cohort's version and audit head; raises ConflictError if it moved."""
+        ...
+
+    def audit_head(self, cohort_id: int) -> tuple[int, str]:
+        """The cohort's (version, audit head)."""
+        ...
+
+    def add_member(self, cohort_id: int, person_id: int, role: Role) -> None:
+        """Give a person a role in the cohort (idempotent)."""
+        ...
+
+    def members(self, cohort_id: int) -> list[tuple[int, Role]]:
+        """(person id, role) of everyone in the cohort."""
+        ...
+
+    def roles_of(self, cohort_id: int, person_id: int) -> frozenset[Role]:
+        """The roles a person holds in a cohort."""
+        ...
+
+    def save_programme(self, checksum: str, definition: ProgrammeDefinition) -> None:
+        """Store a programme snapshot by checksum (idempotent)."""
+        ...
+
+    def programme(self, checksum: str) -> ProgrammeDefinition:
+        """A stored programme snapshot; immutable, so callers may cache it."""
+        ...
+
+
+class PersonStore(Protocol):
+    """People, found by id, NIP or e-mail."""
+
+    def add(self, person: Person) -> int:
+        """Insert a person; raises AlreadyExists on a taken NIP or e-mail."""
+        ...
+
+    def get(self, person_id: int) -> Person:
+        """The person with this id; raises NotFound."""
+        ...
+
+    def find(self, ref: str) -> Person | None:
+        """The person whose NIP or e-mail is ``ref``."""
+        ...
+
+    def many(self, ids: Sequence[int]) -> dict[int, Person]:
+        """People by id."""
+        ...
+
+    def set_preferences(self, person_id: int, *, digest: bool | None, lang: str | None) -> None:
+        """Change how a person is notified (daily digest or single messages) and in what language."""
+        ...
+
+
+class AuditStore(Protocol):
+    """The append-only, hash-chained audit log."""
+
+    def append(self, entry: AuditAppend) -> None:
+        """Append one entry; a duplicate (stream, stream_seq) raises ConflictError."""
+        ...
+
+    def stream(self, stream: str) -> list[StoredEntry]:
+        """One stream's entries in order."""
+        ...
+
+    def entries(self) -> Iterator[StoredEntry]:
+        """Every entry, grouped by stream, in stream order."""
+        ...
+
+    def heads(self) -> Iterator[tuple[str, int, str]]:
+        """Every stream with its recorded head: (stream, head seq, head hash)."""
+        ...
+
+    def streams_present(self) -> set[str]:
+        """Every stream that has entries."""
+        ...
+
+
+class AlertStore(Protocol):
+    """Reminders and escalations, the sweep's view of due stages, and the outbox."""
+
+    def due(self, now: datetime, limit: int) -> list[DueStage]:
+        """Open stage instances whose next check is at or before ``now``, oldest check first."""
+        ...
+
+    def raise_alert(
+        self,
+        stage_id: int,
+        project_id: int,
+        cohort_id: int,
+        kind: str,
+        clock: str,
+        cycle: int,
+        rung: int,
+        notify: str,
+        due_at: datetime,
+        at: datetime,
+    ) -> int | None:
+        """Record an alert once; None when it was already recorded (by this or another sweep)."""
+        ...
+
+    def set_next_check(self, stage_id: int, at: datetime | None) -> None:
+        """When the sweep should look at a stage instance next (None: nothing left to plan)."""
+        ...
+
+    def resolve(self, stage_id: int, clock: str | None, at: datetime) -> int:
+        """Resolve the open alerts of a stage instance (of one clock, or all); return how many."""
+        ...
+
+    def enqueue(self, messages: Sequence[OutboxMessage], at: datetime) -> int:
+        """Queue notifications; a message whose dedupe key is queued already is skipped."""
+        ...
+
+    def listing(
+        self, cohort_id: int | None, kind: str | None, level: int | None, open_only: bool | None
+    ) -> list[RaisedAlert]:
+        """Alerts by filter, newest first."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: everything done through it is committed together or not at all."""
+
+    @property
+    def projects(self) -> ProjectStore:
+        """Projects and their stages."""
+        ...
+
+    @property
+    def cohorts(self) -> CohortStore:
+        """Cohorts, memberships and programme snapshots."""
+        ...
+
+    @property
+    def people(self) -> PersonStore:
+        """People."""
+        ...
+
+    @property
+    def audit(self) -> AuditStore:
+        """The audit log."""
+        ...
+
+    @property
+    def alerts(self) -> AlertStore:
+        """Reminders, escalations and the outbox."""
+        ...
+
+    def __enter__(self) -> Self:
+        """Begin the transaction."""
+        ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back unless committed; release the connection."""
+        ...
+
+    def commit(self) -> None:
+        """Commit everything done in this unit of work."""
+        ...
+
+
+class UnitOfWorkFactory(Protocol):
+    """Makes units of work; ``write=True`` takes the database's write lock up front where needed."""
+
+    def __call__(self, *, write: bool = False, consistent: bool = False) -> UnitOfWork:
+        """A new unit of work; ``consistent`` makes every read in it see one snapshot."""
+        ...

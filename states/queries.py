@@ -1,0 +1,297 @@
+"""The read side: project details and history, the cohort board, and audit verification.
+
+Reads go through the same units of work and the same policy as commands.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from domain import policy
+from domain.audit import ChainFault, StoredEntry, verify_stream
+from domain.model import ChangeProject, Cohort, Decision, Gate, Person, StageInstance, Submission
+from domain.programme import STAGE_CODES
+from domain.roles import Action
+from states.engine import Engine
+from states.ports import ExtensionRecord, RaisedAlert
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectDetails:
+    """Everything about one project: its people, stages, submissions and decisions."""
+
+    project: ChangeProject
+    cohort: Cohort
+    people: dict[int, Person]
+    stages: list[StageInstance]
+    submissions: list[Submission]
+    decisions: list[Decision]
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BoardCell:
+    """One participant × stage cell: the latest attempt's gate and deadline."""
+
+    stage: str
+    gate: Gate | None
+    due_at: datetime | None
+    days_late: int
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    """One participant's line on the cohort board."""
+
+    project_id: int
+    participant: Person
+    mentor: Person
+    state: str
+    cells: list[BoardCell]
+    status: str  # on_track, at_risk, late, completed, withdrawn
+    escalations: int = 0
+    """Open escalations of the project (both clocks)."""
+    escalation_level: int = 0
+    """The highest open escalation level."""
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    """The cohort board: participants × stages."""
+
+    cohort: Cohort
+    rows: list[BoardRow]
+    now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AuditReport:
+    """The result of verifying every audit stream."""
+
+    streams: int
+    entries: int
+    fault: ChainFault | None
+    faults: list[ChainFault] = field(default_factory=list)
+
+
+class Queries:
+    """Read operations, authorized by the domain policy."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def project(self, project_id: int, actor_id: int) -> ProjectDetails:
+        """A project with its stages, submissions and decisions."""
+        with self._engine.unit_of_work() as uow:
+            view = uow.projects.load(project_id, actor_id)
+            policy.require(
+                view.relations,
+                Action.VIEW_PROJECT,
+                actor=f"person {actor_id}",
+                target=f"proyek {project_id}",
+            )
+            project = uow.projects.get(project_id)
+            cohort = uow.cohorts.by_id(project.cohort_id)
+            stages = uow.projects.stages(project_id)
+            subs = uow.projects.submissions([s.id for s in stages])
+            decisions = uow.projects.decisions([s.id for s in subs])
+            ids = {
+                project.participant_id,
+                project.mentor_id,
+                *(s.submitted_by for s in subs),
+                *(d.decided_by for d in decisions),
+            }
+            if project.coach_id is not None:
+                ids.add(project.coach_id)
+            people = uow.people.many(sorted(ids))
+        return ProjectDetails(
+            project, cohort, people, stages, subs, decisions, self._engine.clock.now()
+        )
+
+    def cohorts_for(self, actor_id: int, action: Action) -> dict[int, str]:
+        """The cohorts (id → code) in which the actor's roles allow ``action``."""
+        with self._engine.unit_of_work() as uow:
+            return {
+                c.id: c.code
+                for c in uow.cohorts.all()
+                if c.id is not None
+                and policy.is_allowed(uow.cohorts.roles_of(c.id, actor_id), action)
+            }
+
+    def alerts(
+        self,
+        actor_id: int,
+        cohort_code: str | None,
+        kind: str | None,
+        level: int | None,
+        open_only: bool | None,
+    ) -> list[tuple[str, RaisedAlert]]:
+        """Escalations/reminders of the cohorts the actor may watch, with each one's cohort code."""
+        visible = self._visible_cohorts(actor_id, cohort_code)
+        with self._engine.unit_of_work() as uow:
+            rows = uow.alerts.listing(
+                next(iter(visible)) if cohort_code else None, kind, level, open_only
+            )
+        return [(visible[r.cohort_id], r) for r in rows if r.cohort_id in visible]
+
+    def extensions(
+        self, actor_id: int, cohort_code: str | None, status: str | None
+    ) -> list[ExtensionRecord]:
+        """Extension requests of the projects the actor may see (their own, their mentees',
+        their coachees', or every project of a cohort they help run)."""
+        with self._engine.unit_of_work() as uow:
+            staff = [
+                c
+                for c in uow.cohorts.all()
+                if c.id is not None
+                and policy.is_allowed(uow.cohorts.roles_of(c.id, actor_id), Action.VIEW_COHORT)
+            ]
+            ids = set(uow.projects.related_to(actor_id))
+            for c in staff:
+                ids.update(uow.projects.ids_of_cohort(c.id or 0))
+            if cohort_code:
+                ids &= set(uow.projects.ids_of_cohort(uow.cohorts.by_code(cohort_code).id or 0))
+            return uow.projects.extensions(sorted(ids), status) if ids else []
+
+    def _visible_cohorts(self, actor_id: int, cohort_code: str | None) -> dict[int, str]:
+        if cohort_code is None:
+            return self.cohorts_for(actor_id, Action.VIEW_COHORT)
+        with self._engine.unit_of_work() as uow:
+            cohort = uow.cohorts.by_code(cohort_code)
+            assert cohort.id is not None
+            policy.require(
+                uow.cohorts.roles_of(cohort.id, actor_id),
+                Action.VIEW_COHORT,
+                actor=f"person {actor_id}",
+                target=f"angkatan {cohort.code}",
+            )
+        return {cohort.id: cohort.code}
+
+    def history(self, project_id: int, actor_id: int) -> list[StoredEntry]:
+        """A project's audit stream, oldest first."""
+        with self._engine.unit_of_work() as uow:
+            view = uow.projects.load(project_id, actor_id)
+            policy.require(
+                view.relations,
+                Action.VIEW_PROJECT,
+                actor=f"person {actor_id}",
+                target=f"proyek {project_id}",
+            )
+            return uow.audit.stream(f"project:{project_id}")
+
+    def board(self, cohort_code: str, actor_id: int) -> Board:
+        """The cohort board: every participant × stage with gate, deadline and lateness."""
+        now = self._engine.clock.now()
+        with self._engine.unit_of_work() as uow:
+            cohort = uow.cohorts.by_code(cohort_code)
+            assert cohort.id is not None
+            policy.require(
+                uow.cohorts.roles_of(cohort.id, actor_id),
+                Action.VIEW_COHORT,
+                actor=f"person {actor_id}",
+                target=f"angkatan {cohort.code}",
+            )
+            projects = uow.projects.of_cohort(cohort.id)
+            stages = uow.projects.stages_of_cohort(cohort.id)
+            open_escalations = uow.alerts.listing(cohort.id, "escalation", None, True)
+            people = uow.people.many(
+                sorted({p.participant_id for p in projects} | {p.mentor_id for p in projects})
+            )
+        calendar = self._engine.calendar(cohort.timezone)
+        latest: dict[tuple[int, str], StageInstance] = {}
+        current: dict[int, StageInstance] = {}
+        for s in stages:  # oldest first: later attempts replace earlier ones
+            latest[(s.project_id, s.stage)] = s
+            current[s.project_id] = s
+        rows: list[BoardRow] = []
+        for p in projects:
+            cells: list[BoardCell] = []
+            worst = 0
+            at_risk = False
+            for code in STAGE_CODES:
+                inst = latest.get((p.id, code))
+                if inst is None:
+                    cells.append(BoardCell(code, None, None, 0, False))
+                    continue
+                is_current = current.get(p.id) is inst and p.state not in ("completed", "withdrawn")
+                waiting_on_participant = inst.gate in (Gate.DRAFTING, Gate.CHANGES_REQUESTED)
+                late = (
+                    calendar.working_days_late(inst.due_at, now)
+                    if is_current and waiting_on_participant
+                    else 0
+                )
+                if is_current and waiting_on_participant and not late:
+                    left = calendar.working_days_between(
+                        calendar.local_date(now), calendar.local_date(inst.due_at)
+                    )
+                    at_risk = at_risk or left <= 1
+                worst = max(worst, late)
+                cells.append(BoardCell(code, inst.gate, inst.due_at, late, is_current))
+            if p.state in ("completed", "withdrawn"):
+                status = p.state
+            elif worst:
+                status = "late"
+            else:
+                status = "at_risk" if at_risk else "on_track"
+            mine = [e.rung for e in open_escalations if e.project_id == p.id]
+            rows.append(
+                BoardRow(
+                    p.id,
+                    people[p.participant_id],
+                    people[p.mentor_id],
+                    p.state,
+                    cells,
+                    status,
+                    len(mine),
+                    max(mine, default=0),
+                )
+            )
+        rows.sort(key=lambda r: r.participant.name)
+        return Board(cohort, rows, now)
+
+    def verify_audit(self) -> AuditReport:
+        """Verify every audit stream against its recorded head; report the first bad entry."""
+        faults: list[ChainFault] = []
+        entries = 0
+        with self._engine.unit_of_work(consistent=True) as uow:  # heads and entries, one snapshot
+            heads = {stream: (seq, digest) for stream, seq, digest in uow.audit.heads()}
+            seen: set[str] = set()
+            batch: list[StoredEntry] = []
+            current: str | None = None
+            for entry in uow.audit.entries():
+                entries += 1
+                if entry.stream != current:
+                    if current is not None:
+                        faults += _check(current, batch, heads)
+                    current, batch = entry.stream, []
+                    seen.add(entry.stream)
+                batch.append(entry)
+            if current is not None:
+                faults += _check(current, batch, heads)
+            for stream, (seq, digest) in heads.items():
+                if stream not in seen and seq > 0:
+                    faults.append(ChainFault(stream, None, 1, f"all {seq} entries are missing"))
+                elif stream not in seen and digest != "0" * 64:
+                    faults.append(ChainFault(stream, None, 1, "head recorded but stream empty"))
+        faults.sort(key=lambda f: (f.seq is None, f.seq or 0))
+        return AuditReport(len(heads), entries, faults[0] if faults else None, faults)
+
+
+def _check(
+    stream: str, batch: list[StoredEntry], heads: dict[str, tuple[int, str]]
+) -> list[ChainFault]:
+    seq, digest = heads.get(stream, (0, ""))
+    if stream not in heads:
+        return [ChainFault(stream, batch[0].seq, 1, "stream belongs to no project or cohort")]
+    fault = verify_stream(stream, batch, digest, seq)
+    return [] if fault is None else [fault]
+
+
+def payload_of(entry: StoredEntry) -> dict[str, Any]:
+    """An audit entry's payload as a dict."""
+    data: dict[str, Any] = json.loads(entry.payload_json)
+    return data
