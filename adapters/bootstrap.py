@@ -1,0 +1,80 @@
+"""The one wiring point: builds the engine with its adapters for the CLI, the API and the flows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine as SqlEngine
+
+from adapters.clock import SystemClock
+from adapters.db.database import make_engine, upgrade
+from adapters.db.uow import SqlUnitOfWorkFactory
+from adapters.logging import configure_logging
+from adapters.programmes import builtin_programmes
+from adapters.settings import Settings
+from states.cohorts import CohortService
+from states.engine import Engine
+from states.extensions import Extensions
+from states.ports import Clock, UnitOfWorkFactory
+from states.queries import Queries
+from states.sweep import Sweeper
+
+
+@dataclass(frozen=True, slots=True)
+class Patok:
+    """Everything a door needs: the engine, cohort operations and queries on one store."""
+
+    settings: Settings
+    database: SqlEngine | None
+    uow_factory: UnitOfWorkFactory
+    engine: Engine
+    cohorts: CohortService
+    queries: Queries
+    sweeper: Sweeper
+    extensions: Extensions
+
+    def with_clock(self, clock: Clock) -> Patok:
+        """The same store and settings driven by another clock (demos, simulations)."""
+        return _assemble(self.settings, self.database, self.uow_factory, clock)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        if self.database is not None:
+            self.database.dispose()
+
+
+def _assemble(
+    settings: Settings, database: SqlEngine | None, factory: UnitOfWorkFactory, clock: Clock
+) -> Patok:
+    engine = Engine(factory, clock)
+    sweeper = Sweeper(engine, public_url=settings.public_url, webhook_url=settings.webhook_url)
+    return Patok(
+        settings,
+        database,
+        factory,
+        engine,
+        CohortService(engine, builtin_programmes()),
+        Queries(engine),
+        sweeper,
+        Extensions(engine),
+    )
+
+
+def bootstrap(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    migrate: bool = True,
+    uow_factory: UnitOfWorkFactory | None = None,
+) -> Patok:
+    """Wire patok: settings, logging, the store (SQL, migrated on first use, unless a unit-of-work
+    factory is given, as unit tests do with fakes) and the engine."""
+    settings = settings or Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    database: SqlEngine | None = None
+    if uow_factory is None:
+        database = make_engine(settings.resolved_database_url())
+        if migrate:
+            upgrade(database)
+        uow_factory = SqlUnitOfWorkFactory(database)
+    return _assemble(settings, database, uow_factory, clock or SystemClock())

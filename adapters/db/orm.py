@@ -1,0 +1,273 @@
+"""The relational schema as SQLAlchemy 2 typed ORM classes (migrations are derived from these).
+
+Instants are stored as naive UTC ``DateTime`` columns on both SQLite and PostgreSQL; the stores
+convert at the boundary. Unique keys settle races: one decision per submission, one audit entry per
+(stream, stream_seq), one stage instance per (project, stage, attempt).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention so migrations name constraints stably."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ProgrammeSnapshot(Base):
+    """A programme definition exactly as a cohort pinned it, addressed by its checksum."""
+
+    __tablename__ = "programme_snapshots"
+    checksum: Mapped[str] = mapped_column(String(64), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32))
+    version: Mapped[str] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(Text)
+
+
+class PersonRow(Base):
+    """A person (civil servant) known to patok."""
+
+    __tablename__ = "people"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nip: Mapped[str] = mapped_column(String(18), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    agency: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str | None] = mapped_column(String(24))
+    lang: Mapped[str] = mapped_column(String(2), default="id")
+    can_create_cohorts: Mapped[bool] = mapped_column(Boolean, default=False)
+    digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+
+class CohortRow(Base):
+    """A cohort (*angkatan*) pinned to one programme snapshot."""
+
+    __tablename__ = "cohorts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    programme_code: Mapped[str] = mapped_column(String(32))
+    programme_version: Mapped[str] = mapped_column(String(32))
+    programme_checksum: Mapped[str] = mapped_column(ForeignKey("programme_snapshots.checksum"))
+    organiser: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(32))
+    start_date: Mapped[date] = mapped_column(Date)
+    agency_head_email: Mapped[str | None] = mapped_column(String(254))
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    audit_head: Mapped[str] = mapped_column(String(64))
+
+
+class MembershipRow(Base):
+    """A role a person holds in a cohort."""
+
+    __tablename__ = "cohort_members"
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    __table_args__ = (Index("ix_cohort_members_person", "person_id", "cohort_id"),)
+
+
+class ProjectRow(Base):
+    """A participant's change project; ``version`` is the optimistic-concurrency counter and
+    equals the number of entries in the project's audit stream, whose last hash is ``audit_head``."""
+
+    __tablename__ = "projects"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
+    participant_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    title: Mapped[str] = mapped_column(String(500), default="")
+    state: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    audit_head: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (
+        UniqueConstraint("cohort_id", "participant_id"),
+        Index("ix_projects_mentor", "mentor_id"),
+    )
+
+
+class StageInstanceRow(Base):
+    """One opening of a stage for a project, with its gate and deadline."""
+
+    __tablename__ = "stage_instances"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    stage: Mapped[str] = mapped_column(String(32))
+    attempt: Mapped[int] = mapped_column(Integer)
+    gate: Mapped[str] = mapped_column(String(20))
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+    due_at: Mapped[datetime] = mapped_column(DateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    participant_cycle: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    participant_clock_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    next_check_at: Mapped[datetime | None] = mapped_column(DateTime)
+    __table_args__ = (
+        UniqueConstraint("project_id", "stage", "attempt"),
+        Index("ix_stage_instances_next_check_at", "next_check_at"),
+    )
+
+
+class BlobRow(Base):
+    """Artifact content, stored once per checksum."""
+
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SubmissionRow(Base):
+    """A numbered submission of a stage instance."""
+
+    __tablename__ = "submissions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage_instance_id: Mapped[int] = mapped_column(ForeignKey("stage_instances.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (UniqueConstraint("stage_instance_id", "number"),)
+
+
+class ArtifactRow(Base):
+    """A file attached to a submission."""
+
+    __tablename__ = "artifacts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+
+
+class DecisionRow(Base):
+    """The one decision on a submission."""
+
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), unique=True)
+    decided_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    outcome: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AuditRow(Base):
+    """An append-only, hash-chained audit entry."""
+
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stream: Mapped[str] = mapped_column(String(40))
+    stream_seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (UniqueConstraint("stream", "stream_seq"),)
+
+
+class AlertRow(Base):
+    """A reminder or an escalation raised for one clock of a stage instance, exactly once."""
+
+    __tablename__ = "alerts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage_instance_id: Mapped[int] = mapped_column(ForeignKey("stage_instances.id"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
+    kind: Mapped[str] = mapped_column(String(12))
+    clock: Mapped[str] = mapped_column(String(12))
+    cycle: Mapped[int] = mapped_column(Integer)
+    rung: Mapped[int] = mapped_column(Integer)
+    notify: Mapped[str] = mapped_column(String(16))
+    due_at: Mapped[datetime] = mapped_column(DateTime)
+    raised_at: Mapped[datetime] = mapped_column(DateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    __table_args__ = (
+        UniqueConstraint("stage_instance_id", "kind", "clock", "cycle", "rung"),
+        Index("ix_alerts_cohort_kind_open", "cohort_id", "kind", "resolved_at"),
+    )
+
+
+class OutboxRow(Base):
+    """A notification to send, written in the same transaction as what caused it."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(32))
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alerts.id"))
+    cohort_id: Mapped[int | None] = mapped_column(Integer)
+    project_id: Mapped[int | None] = mapped_column(Integer)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(500))
+    lang: Mapped[str] = mapped_column(String(2), default="id")
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    payload: Mapped[str] = mapped_column(Text, default="{}")
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    status: Mapped[str] = mapped_column(String(12))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime)
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),)
+
+
+class ExtensionRow(Base):
+    """A participant's request for more time on a stage, and its decision."""
+
+    __tablename__ = "extensions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage_instance_id: Mapped[int] = mapped_column(ForeignKey("stage_instances.id"), index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    requested_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text)
+    new_due_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class EventCursorRow(Base):
+    """How far a consumer of the audit log (e.g. the Prefect event emitter) has read."""
+
+    __tablename__ = "event_cursors"
+    consumer: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)

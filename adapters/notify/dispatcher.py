@@ -1,0 +1,559 @@
+"""The outbox dispatcher: claim due rows, send each through its channel, record the outcome.
+
+Rows are written into ``outbox`` by the code that causes them (status ``pending``, or ``held`` for
+people who asked for a daily digest). :meth:`Dispatcher.run_once` works in three steps:
+
+1. **Claim** — one short write transaction selects up to ``batch`` rows that are ``pending``, due
+   (``next_attempt_at <= now``), not leased by anyone else (``claimed_until`` empty or past) and of
+   a channel this dispatcher has, oldest first, and sets ``claimed_until = now + lease``. On
+   PostgreSQL the select is ``FOR UPDATE SKIP LOCKED``, so dispatchers on several hosts never claim
+   the same row; on SQLite the transaction starts with ``BEGIN IMMEDIATE``, which serialises them.
+2. **Send** each claimed row, outside any transaction.
+3. **Record** the outcome right after each send, in a small transaction of its own: ``sent`` (with
+   ``sent_at``), or one more failed attempt with ``last_error`` and ``next_attempt_at = now +
+   min(max_backoff, base_backoff * 2**attempts)``, or ``dead`` once ``max_attempts`` deliveries have
+   failed or the failure is permanent. Every update is guarded by ``status = 'pending'`` (failures
+   also by the lease this dispatcher took), so a dispatcher whose lease went stale never overwrites
+   what another one recorded. A failing channel or row is caught and logged per row; it never
+   stops the rest of the batch.
+
+Delivery is **at least once**, and the window for a duplicate is exactly this: if the process dies
+(or loses the database) after a channel accepted a message and before the outcome transaction
+committed, the row stays ``pending`` with its lease; once the lease expires another run claims it
+and sends it again. With one-by-one recording that is at most one row per dispatcher process per
+crash (the row in flight). The duplicate is recognisable: the e-mail carries the same
+``Message-ID: <outbox-{id}.{hash}@patok>`` (and the same ``Date``), the webhook the same
+``Idempotency-Key`` and ``X-Patok-Delivery``. A second, rarer window: a dispatcher that stalls
+longer than its lease (e.g. frozen for minutes) can have its rows claimed and sent by another
+dispatcher; to keep clear of it a run stops sending once 80 % of its lease has elapsed and
+releases the rows it has not tried. Leases compare the dispatchers' clocks, so keep hosts in NTP
+sync (an error well below the lease, five minutes by default).
+
+``attempts`` counts failed deliveries; ``dead`` rows stay until :func:`retry_dead` puts them back.
+:func:`digest` turns each person's ``held`` rows into one ``pending`` summary e-mail.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+
+import structlog
+from sqlalchemy import Connection, Engine, RowMapping, Table, insert, or_, select, update
+
+from adapters.db.database import WRITE
+from adapters.db.orm import CohortRow, MembershipRow, OutboxRow, PersonRow
+from adapters.notify.channels import (
+    AppriseChannel,
+    Channel,
+    DeliveryError,
+    OutgoingMessage,
+    SmtpChannel,
+    WebhookChannel,
+)
+from adapters.notify.settings import NotifySettings
+
+__all__ = [
+    "DeadLetter",
+    "DispatchReport",
+    "Dispatcher",
+    "HeldMessage",
+    "build_channels",
+    "dead_letters",
+    "digest",
+    "retry_dead",
+]
+
+log = structlog.get_logger("patok.notify")
+
+OUTBOX = cast(Table, OutboxRow.__table__)
+PEOPLE = cast(Table, PersonRow.__table__)
+LEASE_USE = 0.8
+"""The share of the lease a run may spend sending; the rest is a margin for the last send."""
+MAX_ERROR = 2000
+
+
+def _system_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _naive_utc(instant: datetime) -> datetime:
+    """The stored form of an instant: naive UTC (naive input is taken to be UTC already)."""
+    if instant.tzinfo is None:
+        return instant
+    return instant.astimezone(UTC).replace(tzinfo=None)
+
+
+@contextmanager
+def _writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction (``BEGIN IMMEDIATE`` on SQLite), committed when the block succeeds."""
+    with engine.connect() as conn:
+        conn.execution_options(**{WRITE: True})
+        with conn.begin():
+            yield conn
+
+
+def _message(row: RowMapping) -> OutgoingMessage:
+    return OutgoingMessage(
+        id=int(row["id"]),
+        channel=str(row["channel"]),
+        address=str(row["address"]),
+        subject=str(row["subject"]),
+        body=str(row["body"]),
+        dedupe_key=str(row["dedupe_key"]),
+        payload=str(row["payload"]),
+        lang=str(row["lang"]),
+        kind=str(row["kind"]),
+        created_at=row["created_at"],
+        attempts=int(row["attempts"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchReport:
+    """What one run did: rows claimed, and of those sent, scheduled for retry, or dead.
+
+    ``stale`` outcomes were not recorded because another dispatcher had already taken the row over;
+    ``released`` rows were handed back unsent because the run's lease was running out.
+    """
+
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    claimed: int = 0
+    stale: int = 0
+    released: int = 0
+
+    def __add__(self, other: DispatchReport) -> DispatchReport:
+        return DispatchReport(
+            self.sent + other.sent,
+            self.retried + other.retried,
+            self.dead + other.dead,
+            self.claimed + other.claimed,
+            self.stale + other.stale,
+            self.released + other.released,
+        )
+
+
+class Dispatcher:
+    """Sends due outbox rows through ``channels`` (keyed by the rows' ``channel`` column).
+
+    Only rows of the channels given are claimed; rows of other channels wait for a dispatcher that
+    has them. ``clock`` returns the current instant (aware, or naive UTC).
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        channels: Mapping[str, Channel],
+        *,
+        batch: int = 50,
+        max_attempts: int = 5,
+        base_backoff: timedelta = timedelta(seconds=30),
+        max_backoff: timedelta = timedelta(hours=1),
+        lease: timedelta = timedelta(minutes=5),
+        clock: Callable[[], datetime] = _system_now,
+    ) -> None:
+        if batch < 1 or max_attempts < 1:
+            raise ValueError("batch and max_attempts must be at least 1")
+        if lease <= timedelta(0) or base_backoff < timedelta(0) or max_backoff < base_backoff:
+            raise ValueError("need lease > 0 and 0 <= base_backoff <= max_backoff")
+        self.engine = engine
+        self.channels = dict(channels)
+        self.batch = batch
+        self.max_attempts = max_attempts
+        self.base_backoff = base_backoff
+        self.max_backoff = max_backoff
+        self.lease = lease
+        self._clock = clock
+
+    @classmethod
+    def from_settings(
+        cls,
+        engine: Engine,
+        settings: NotifySettings,
+        *,
+        clock: Callable[[], datetime] = _system_now,
+        **options: Any,
+    ) -> Dispatcher:
+        """A dispatcher with the channels and ``max_attempts`` of ``settings``."""
+        options.setdefault("max_attempts", settings.max_attempts)
+        return cls(engine, build_channels(settings), clock=clock, **options)
+
+    def _now(self) -> datetime:
+        return _naive_utc(self._clock())
+
+    def backoff(self, failed: int) -> timedelta:
+        """The wait after a row's ``failed + 1``-th failed delivery."""
+        return min(self.max_backoff, self.base_backoff * (1 << min(max(failed, 0), 32)))
+
+    def run_once(self, now: datetime | None = None) -> DispatchReport:
+        """Claim one batch of due rows, send them, record each outcome; report what happened.
+
+        With ``now`` given every decision uses it; otherwise the clock is read at the claim and
+        again when each outcome is recorded.
+        """
+        fixed = None if now is None else _naive_utc(now)
+        start = fixed or self._now()
+        messages, until = self._claim(start)
+        sent = retried = dead = stale = released = 0
+        stop_at = time.monotonic() + self.lease.total_seconds() * LEASE_USE
+        for index, message in enumerate(messages):
+            if time.monotonic() > stop_at:
+                released = self._release(messages[index:], until)
+                log.warning(
+                    "notify.lease_running_out", released=released, left=len(messages) - index
+                )
+                break
+            error = self._deliver(message)
+            at = fixed or self._now()
+            try:
+                outcome = self._record(message, error, at, until)
+            except Exception:
+                log.exception(
+                    "notify.record_failed",
+                    outbox_id=message.id,
+                    channel=message.channel,
+                    delivered=error is None,
+                )
+                continue
+            if outcome == "sent":
+                sent += 1
+            elif outcome == "retry":
+                retried += 1
+            elif outcome == "dead":
+                dead += 1
+            else:
+                stale += 1
+        return DispatchReport(sent, retried, dead, len(messages), stale, released)
+
+    def drain(self, now: datetime | None = None, *, max_rounds: int = 1000) -> DispatchReport:
+        """Run until a run claims nothing (rows waiting for a retry stay waiting)."""
+        total = DispatchReport()
+        for _ in range(max_rounds):
+            report = self.run_once(now)
+            total += report
+            if report.claimed == 0:
+                break
+        return total
+
+    def _claim(self, now: datetime) -> tuple[list[OutgoingMessage], datetime]:
+        until = now + self.lease
+        if not self.channels:
+            return [], until
+        with _writing(self.engine) as conn:
+            query = (
+                select(OUTBOX)
+                .where(
+                    OUTBOX.c.status == "pending",
+                    OUTBOX.c.channel.in_(sorted(self.channels)),
+                    OUTBOX.c.next_attempt_at <= now,
+                    or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < now),
+                )
+                .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id)
+                .limit(self.batch)
+            )
+            if conn.dialect.name == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            rows = conn.execute(query).mappings().all()
+            if rows:
+                conn.execute(
+                    update(OUTBOX)
+                    .where(OUTBOX.c.id.in_([row["id"] for row in rows]))
+                    .values(claimed_until=until)
+                )
+        return [_message(row) for row in rows], until
+
+    def _release(self, messages: Sequence[OutgoingMessage], until: datetime) -> int:
+        try:
+            with _writing(self.engine) as conn:
+                result = conn.execute(
+                    update(OUTBOX)
+                    .where(
+                        OUTBOX.c.id.in_([m.id for m in messages]),
+                        OUTBOX.c.status == "pending",
+                        OUTBOX.c.claimed_until == until,
+                    )
+                    .values(claimed_until=None)
+                )
+                return int(result.rowcount)
+        except Exception:
+            log.exception("notify.release_failed")  # the lease runs out on its own
+            return 0
+
+    def _deliver(self, message: OutgoingMessage) -> DeliveryError | None:
+        channel = self.channels.get(message.channel)
+        if channel is None:
+            return DeliveryError(f"no channel {message.channel!r}", retryable=False)
+        try:
+            channel.send(message)
+        except DeliveryError as err:
+            return err
+        except Exception as err:  # a bug in a channel must not stop the batch
+            log.exception("notify.channel_crashed", outbox_id=message.id, channel=message.channel)
+            return DeliveryError(f"{type(err).__name__}: {err}", retryable=True)
+        return None
+
+    def _record(
+        self, message: OutgoingMessage, error: DeliveryError | None, at: datetime, until: datetime
+    ) -> str:
+        """Store the outcome of one send; return 'sent', 'retry', 'dead' or 'stale'."""
+        row_log = log.bind(outbox_id=message.id, channel=message.channel, kind=message.kind)
+        mine = [OUTBOX.c.id == message.id, OUTBOX.c.status == "pending"]
+        if error is None:
+            values: dict[str, Any] = {"status": "sent", "sent_at": at, "claimed_until": None}
+            outcome = "sent"
+        else:
+            # a failure counts only while the row is still ours: same lease, nobody re-claimed it
+            mine.append(OUTBOX.c.claimed_until == until)
+            failed = message.attempts + 1
+            values = {
+                "attempts": failed,
+                "last_error": str(error)[:MAX_ERROR],
+                "claimed_until": None,
+            }
+            if not error.retryable or failed >= self.max_attempts:
+                values["status"] = "dead"
+                outcome = "dead"
+            else:
+                values["next_attempt_at"] = at + self.backoff(message.attempts)
+                outcome = "retry"
+        with _writing(self.engine) as conn:
+            touched = conn.execute(update(OUTBOX).where(*mine).values(**values)).rowcount
+        if touched != 1:
+            row_log.warning("notify.stale_outcome", outcome=outcome, error=str(error or ""))
+            return "stale"
+        if outcome == "sent":
+            row_log.info("notify.sent", attempt=message.attempts + 1)
+        elif outcome == "retry":
+            row_log.warning(
+                "notify.retry",
+                attempt=message.attempts + 1,
+                error=str(error),
+                next_attempt_at=values["next_attempt_at"].isoformat(),
+            )
+        else:
+            row_log.error("notify.dead", attempt=message.attempts + 1, error=str(error))
+        return outcome
+
+
+def build_channels(settings: NotifySettings) -> dict[str, Channel]:
+    """The channels ``email``, ``webhook`` and ``apprise`` configured by ``settings``."""
+    return {
+        "email": SmtpChannel(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_sender,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            starttls=settings.smtp_starttls,
+            timeout=settings.smtp_timeout,
+        ),
+        "webhook": WebhookChannel(settings.webhook_secret, timeout=settings.webhook_timeout),
+        "apprise": AppriseChannel(settings.apprise_urls),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """An outbox row that will not be sent again unless :func:`retry_dead` revives it."""
+
+    id: int
+    created_at: datetime
+    kind: str
+    cohort_id: int | None
+    project_id: int | None
+    person_id: int | None
+    channel: str
+    address: str
+    subject: str
+    dedupe_key: str
+    attempts: int
+    last_error: str | None
+
+
+def dead_letters(engine: Engine, cohort_id: int | None = None) -> list[DeadLetter]:
+    """The dead rows (of one cohort, if given), oldest first."""
+    query = select(
+        OUTBOX.c.id,
+        OUTBOX.c.created_at,
+        OUTBOX.c.kind,
+        OUTBOX.c.cohort_id,
+        OUTBOX.c.project_id,
+        OUTBOX.c.person_id,
+        OUTBOX.c.channel,
+        OUTBOX.c.address,
+        OUTBOX.c.subject,
+        OUTBOX.c.dedupe_key,
+        OUTBOX.c.attempts,
+        OUTBOX.c.last_error,
+    ).where(OUTBOX.c.status == "dead")
+    if cohort_id is not None:
+        query = query.where(OUTBOX.c.cohort_id == cohort_id)
+    with engine.connect() as conn:
+        rows = conn.execute(query.order_by(OUTBOX.c.id)).mappings().all()
+    return [DeadLetter(**dict(row)) for row in rows]
+
+
+def retry_dead(
+    engine: Engine, ids: Iterable[int] | None = None, *, now: datetime | None = None
+) -> int:
+    """Put dead rows (all, or those of ``ids``) back to pending, due at ``now`` with no attempts.
+
+    ``last_error`` is kept as a record of why the row died. Returns the number of rows revived.
+    """
+    at = _naive_utc(now or _system_now())
+    statement = (
+        update(OUTBOX)
+        .where(OUTBOX.c.status == "dead")
+        .values(status="pending", attempts=0, next_attempt_at=at, claimed_until=None)
+    )
+    if ids is not None:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return 0
+        statement = statement.where(OUTBOX.c.id.in_(wanted))
+    with _writing(engine) as conn:
+        revived = int(conn.execute(statement).rowcount)
+    log.info("notify.retry_dead", revived=revived)
+    return revived
+
+
+@dataclass(frozen=True, slots=True)
+class HeldMessage:
+    """A held notification, as the digest renderer sees it."""
+
+    id: int
+    created_at: datetime
+    kind: str
+    cohort_id: int | None
+    project_id: int | None
+    subject: str
+    body: str
+    lang: str
+
+
+Render = Callable[[str, list[HeldMessage]], tuple[str, str]]
+"""Renders a digest: (the person's language, their held messages) → (subject, body)."""
+
+
+def digest(engine: Engine, now: datetime, render: Render, *, timezone: str | None = None) -> int:
+    """Fold each person's held rows (created up to ``now``) into one pending digest e-mail.
+
+    With ``timezone``, only people who hold a role in a cohort running in that zone are digested
+    (the flow runs once per zone, at 07:00 local time there).
+
+    Per person, in one transaction: insert an ``email`` row of kind ``digest`` to the person's
+    address, in their language, with ``dedupe_key = digest:{person}:{UTC date}:{largest held id}``,
+    and mark the held rows ``digested``. Running it again finds nothing held and does nothing;
+    concurrent runs serialise on the rows (PostgreSQL ``FOR UPDATE``, SQLite ``BEGIN IMMEDIATE``).
+    Returns the number of digests written. A person whose digest fails is logged and skipped.
+    """
+    at = _naive_utc(now)
+    with engine.connect() as conn:
+        people = (
+            conn.execute(
+                select(OUTBOX.c.person_id)
+                .where(
+                    OUTBOX.c.status == "held",
+                    OUTBOX.c.person_id.is_not(None),
+                    OUTBOX.c.created_at <= at,
+                    *(
+                        ()
+                        if timezone is None
+                        else (
+                            OUTBOX.c.person_id.in_(
+                                select(MembershipRow.person_id)
+                                .join(CohortRow, CohortRow.id == MembershipRow.cohort_id)
+                                .where(CohortRow.timezone == timezone)
+                            ),
+                        )
+                    ),
+                )
+                .distinct()
+                .order_by(OUTBOX.c.person_id)
+            )
+            .scalars()
+            .all()
+        )
+    made = 0
+    for person_id in people:
+        try:
+            if _digest_person(engine, int(person_id), at, render):
+                made += 1
+        except Exception:
+            log.exception("notify.digest_failed", person_id=person_id)
+    return made
+
+
+def _digest_person(engine: Engine, person_id: int, at: datetime, render: Render) -> bool:
+    with _writing(engine) as conn:
+        query = (
+            select(OUTBOX)
+            .where(
+                OUTBOX.c.status == "held",
+                OUTBOX.c.person_id == person_id,
+                OUTBOX.c.created_at <= at,
+            )
+            .order_by(OUTBOX.c.id)
+        )
+        if conn.dialect.name == "postgresql":
+            query = query.with_for_update()
+        held = conn.execute(query).mappings().all()
+        if not held:
+            return False
+        person = conn.execute(
+            select(PEOPLE.c.email, PEOPLE.c.lang).where(PEOPLE.c.id == person_id)
+        ).first()
+        address = str(person.email if person else held[-1]["address"])
+        lang = str(person.lang if person else held[-1]["lang"])
+        ids = [int(row["id"]) for row in held]
+        key = f"digest:{person_id}:{at.date().isoformat()}:{max(ids)}"
+        exists = conn.execute(select(OUTBOX.c.id).where(OUTBOX.c.dedupe_key == key)).first()
+        if exists is None:
+            messages = [
+                HeldMessage(
+                    id=int(row["id"]),
+                    created_at=row["created_at"],
+                    kind=str(row["kind"]),
+                    cohort_id=row["cohort_id"],
+                    project_id=row["project_id"],
+                    subject=str(row["subject"]),
+                    body=str(row["body"]),
+                    lang=str(row["lang"]),
+                )
+                for row in held
+            ]
+            subject, body = render(lang, messages)
+            cohorts = {m.cohort_id for m in messages}
+            conn.execute(
+                insert(OUTBOX).values(
+                    created_at=at,
+                    kind="digest",
+                    alert_id=None,
+                    cohort_id=cohorts.pop() if len(cohorts) == 1 else None,
+                    project_id=None,
+                    person_id=person_id,
+                    channel="email",
+                    address=address,
+                    lang=lang,
+                    subject=subject[:300],
+                    body=body,
+                    payload="{}",
+                    dedupe_key=key,
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=at,
+                )
+            )
+        conn.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(ids), OUTBOX.c.status == "held")
+            .values(status="digested")
+        )
+    log.info("notify.digest", person_id=person_id, held=len(ids), written=exists is None)
+    return exists is None
