@@ -1,0 +1,927 @@
+"""In-memory fakes of the engine's ports (``states.ports``) for fast unit tests.
+
+They mirror the SQL adapters (``adapters/db/project_store.py`` and ``adapters/db/stores.py``):
+the same unique keys (one decision per submission, one audit entry per (stream, stream_seq), one
+stage instance per (project, stage, attempt), one submission number per stage instance), the same
+optimistic version checks and the same NotFound / AlreadyExists / ConflictError messages. Instants
+are kept as aware UTC datetimes, as the SQL stores read them back.
+
+Transactions: a :class:`FakeUnitOfWork` works on a deep copy of the shared :class:`FakeState`
+taken at ``__enter__``. ``commit()`` swaps that copy in as the shared state, but only if no other
+unit of work committed in between (the shared state's ``generation`` did not move); otherwise it
+raises ConflictError, like a serialisation failure. Leaving without ``commit()`` discards every
+write. Rows are immutable values (frozen pydantic models and dataclasses), so tests can read the
+shared state directly through ``FakeUnitOfWorkFactory.state`` and may replace rows in it to
+simulate tampering with the database.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Self, TypeVar
+
+from domain.audit import GENESIS, StoredEntry
+from domain.errors import AlreadyExists, ConflictError, NotFound
+from domain.model import (
+    Artifact,
+    ChangeProject,
+    Cohort,
+    Decision,
+    Gate,
+    Outcome,
+    Person,
+    StageInstance,
+    Submission,
+)
+from domain.programme import ProgrammeDefinition, definition_from_json, definition_to_json
+from domain.roles import Role
+from states.ports import (
+    AuditAppend,
+    ClockUpdate,
+    DueStage,
+    ExtensionRecord,
+    NewProject,
+    OutboxMessage,
+    ProjectView,
+    RaisedAlert,
+)
+
+__all__ = [
+    "FakeAuditStore",
+    "FakeCohortStore",
+    "FakePersonStore",
+    "FakeProjectStore",
+    "FakeState",
+    "FakeUnitOfWork",
+    "FakeUnitOfWorkFactory",
+]
+
+
+_T = TypeVar("_T")
+
+
+def _utc(at: datetime) -> datetime:
+    """An instant as the SQL stores read it back: aware UTC (naive input is taken as UTC)."""
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def _conflict(what_id: str, what_en: str) -> ConflictError:
+    return ConflictError(
+        f"{what_id} sudah dicatat oleh orang lain lebih dulu; tidak ada yang disimpan",
+        f"{what_en} was recorded by someone else first; nothing was stored",
+    )
+
+
+@dataclass
+class FakeState:
+    """The whole in-memory database: one dict per table, keyed by primary key."""
+
+    generation: int = 0
+    next_ids: dict[str, int] = field(default_factory=dict)
+    people: dict[int, Person] = field(default_factory=dict)
+    cohorts: dict[int, Cohort] = field(default_factory=dict)
+    cohort_heads: dict[int, str] = field(default_factory=dict)
+    members: dict[tuple[int, int, Role], None] = field(default_factory=dict)
+    programmes: dict[str, str] = field(default_factory=dict)
+    projects: dict[int, ChangeProject] = field(default_factory=dict)
+    stages: dict[int, StageInstance] = field(default_factory=dict)
+    submissions: dict[int, Submission] = field(default_factory=dict)
+    decisions: dict[int, Decision] = field(default_factory=dict)
+    blobs: dict[str, bytes] = field(default_factory=dict)
+    audit: dict[int, StoredEntry] = field(default_factory=dict)
+    alerts: dict[int, RaisedAlert] = field(default_factory=dict)
+    extensions: dict[int, ExtensionRecord] = field(default_factory=dict)
+    outbox: dict[str, OutboxMessage] = field(default_factory=dict)
+
+    def new_id(self, table: str) -> int:
+        """The next id of ``table`` (autoincrement, starting at 1)."""
+        value = self.next_ids.get(table, 0) + 1
+        self.next_ids[table] = value
+        return value
+
+
+class _Txn:
+    """What a unit of work's stores share: the state copy they read and write."""
+
+    def __init__(self, state: FakeState) -> None:
+        self.state = state
+
+
+class FakeProjectStore:
+    """Projects, stage instances, submissions and decisions in memory."""
+
+    def __init__(self, txn: _Txn) -> None:
+        self._txn = txn
+
+    @property
+    def _s(self) -> FakeState:
+        return self._txn.state
+
+    def _not_found(self, project_id: int) -> NotFound:
+        return NotFound(
+            f"Proyek {project_id} tidak ditemukan",
+            f"Project {project_id} not found",
+            project=project_id,
+        )
+
+    def load(self, project_id: int, actor_id: int) -> ProjectView:
+        """The project with its latest stage instance and that instance's latest submission."""
+        s = self._s
+        p = s.projects.get(project_id)
+        if p is None:
+            raise self._not_found(project_id)
+        cohort = s.cohorts.get(p.cohort_id)
+        own = [st for st in s.stages.values() if st.project_id == project_id]
+        if cohort is None or not own:  # the SQL inner joins find no row
+            raise self._not_found(project_id)
+        stage = max(own, key=lambda st: st.id)
+        subs = [sub for sub in s.submissions.values() if sub.stage_instance_id == stage.id]
+        latest = max(subs, key=lambda sub: sub.id) if subs else None
+        relations: set[Role] = set()
+        if p.participant_id == actor_id:
+            relations.add(Role.PARTICIPANT)
+        if p.mentor_id == actor_id:
+            relations.add(Role.MENTOR)
+        if p.coach_id == actor_id:
+            relations.add(Role.COACH)
+        if (p.cohort_id, actor_id, Role.COORDINATOR) in s.members:
+            relations.add(Role.COORDINATOR)
+        if (p.cohort_id, actor_id, Role.EXAMINER) in s.members:
+            relations.add(Role.EXAMINER)
+        return ProjectView(
+            project_id=p.id,
+            cohort_id=p.cohort_id,
+            cohort_code=cohort.code,
+            timezone=cohort.timezone,
+            programme_checksum=cohort.programme_checksum,
+            participant_id=p.participant_id,
+            mentor_id=p.mentor_id,
+            coach_id=p.coach_id,
+            state=p.state,
+            version=p.version,
+            audit_head=p.audit_head,
+            stage_id=stage.id,
+            stage=stage.stage,
+            attempt=stage.attempt,
+            gate=stage.gate,
+            latest_submission_id=None if latest is None else latest.id,
+            latest_submission_number=0 if latest is None else latest.number,
+            relations=frozenset(relations),
+            stage_instances=len(own),
+            participant_cycle=stage.participant_cycle,
+            due_at=stage.due_at,
+        )
+
+    def advance(self, project_id: int, expected_version: int, state: str, audit_head: str) -> None:
+        """Move the project under its optimistic version check."""
+        p = self._s.projects.get(project_id)
+        if p is None or p.version != expected_version:
+            raise ConflictError(
+                f"Proyek {project_id} baru saja diubah orang lain; tidak ada yang disimpan. "
+                "Muat ulang lalu coba lagi.",
+                f"Project {project_id} was just changed by someone else; nothing was stored. "
+                "Reload and try again.",
+                project=project_id,
+            )
+        self._s.projects[project_id] = p.model_copy(
+            update={"state": state, "version": p.version + 1, "audit_head": audit_head}
+        )
+
+    def set_gate(self, stage_id: int, gate: Gate, at: datetime, clocks: ClockUpdate) -> None:
+        """Move a stage instance's gate with its clocks, as the SQL store does."""
+        st = self._s.stages.get(stage_id)
+        if st is None:  # an UPDATE that matches no row
+            return
+        update: dict[str, object] = {"gate": gate, "next_check_at": clocks.next_check_at}
+        if gate is Gate.SUBMITTED:
+            update |= {"submitted_at": _utc(at), "decision_due_at": clocks.decision_due_at}
+        elif gate is Gate.CHANGES_REQUESTED:
+            update |= {
+                "decided_at": _utc(at),
+                "decision_due_at": None,
+                "due_at": clocks.due_at,
+                "participant_cycle": clocks.participant_cycle,
+            }
+        elif gate is Gate.APPROVED:
+            update |= {"decided_at": _utc(at), "decision_due_at": None, "next_check_at": None}
+        else:
+            update |= {"decision_due_at": None, "next_check_at": None}
+        self._s.stages[stage_id] = st.model_copy(update=update)
+
+    def extend(
+        self,
+        stage_id: int,
+        due_at: datetime,
+        participant_cycle: int,
+        next_check_at: datetime | None,
+        at: datetime,
+    ) -> None:
+        """Give the participant's clock a new deadline and cycle."""
+        st = self._s.stages.get(stage_id)
+        if st is not None:
+            self._s.stages[stage_id] = st.model_copy(
+                update={
+                    "due_at": _utc(due_at),
+                    "participant_cycle": participant_cycle,
+                    "next_check_at": next_check_at,
+                }
+            )
+
+    def add_submission(
+        self,
+        stage_id: int,
+        number: int,
+        actor_id: int,
+        at: datetime,
+        note: str,
+        artifacts: Sequence[tuple[Artifact, bytes]],
+    ) -> int:
+        """Store a numbered submission and its artifacts; blobs once per checksum."""
+        s = self._s
+        if any(
+            sub.stage_instance_id == stage_id and sub.number == number
+            for sub in s.submissions.values()
+        ):
+            raise _conflict("Pengajuan ini", "This submission")
+        for artifact, content in artifacts:
+            s.blobs.setdefault(artifact.sha256, content)
+        sub_id = s.new_id("submissions")
+        s.submissions[sub_id] = Submission(
+            id=sub_id,
+            stage_instance_id=stage_id,
+            number=number,
+            submitted_by=actor_id,
+            submitted_at=_utc(at),
+            note=note,
+            artifacts=tuple(a for a, _ in artifacts),
+        )
+        return sub_id
+
+    def add_decision(
+        self, submission_id: int, actor_id: int, outcome: Outcome, comment: str, at: datetime
+    ) -> int:
+        """Store the one decision a submission may have."""
+        s = self._s
+        if any(d.submission_id == submission_id for d in s.decisions.values()):
+            raise _conflict("Keputusan atas pengajuan ini", "A decision on this submission")
+        decision_id = s.new_id("decisions")
+        s.decisions[decision_id] = Decision(
+            id=decision_id,
+            submission_id=submission_id,
+            decided_by=actor_id,
+            outcome=outcome,
+            comment=comment,
+            decided_at=_utc(at),
+        )
+        return decision_id
+
+    def open_stage(
+        self,
+        project_id: int,
+        stage: str,
+        attempt: int,
+        opened_at: datetime,
+        due_at: datetime,
+        next_check_at: datetime | None,
+    ) -> int:
+        """Open a stage instance in drafting; one per (project, stage, attempt)."""
+        s = self._s
+        if any(
+            (st.project_id, st.stage, st.attempt) == (project_id, stage, attempt)
+            for st in s.stages.values()
+        ):
+            raise _conflict("Pembukaan tahap ini", "Opening this stage")
+        stage_id = s.new_id("stage_instances")
+        s.stages[stage_id] = StageInstance(
+            id=stage_id,
+            project_id=project_id,
+            stage=stage,
+            attempt=attempt,
+            gate=Gate.DRAFTING,
+            opened_at=_utc(opened_at),
+            due_at=_utc(due_at),
+            next_check_at=next_check_at,
+        )
+        return stage_id
+
+    def add_extension(
+        self,
+        stage_id: int,
+        project_id: int,
+        actor_id: int,
+        at: datetime,
+        reason: str,
+        new_due: date,
+    ) -> int:
+        """Record a pending request; one pending per stage instance."""
+        if any(
+            e.stage_instance_id == stage_id and e.status == "pending"
+            for e in self._s.extensions.values()
+        ):
+            raise ConflictError(
+                "Sudah ada permohonan yang menunggu", "A request is already waiting"
+            )
+        ext_id = self._s.new_id("extensions")
+        self._s.extensions[ext_id] = ExtensionRecord(
+            ext_id,
+            stage_id,
+            project_id,
+            actor_id,
+            _utc(at),
+            reason,
+            new_due,
+            "pending",
+            None,
+            None,
+            "",
+        )
+        return ext_id
+
+    def extension(self, extension_id: int) -> ExtensionRecord:
+        """A request; raises NotFound."""
+        found = self._s.extensions.get(extension_id)
+        if found is None:
+            raise NotFound(
+                f"Permohonan {extension_id} tidak ditemukan", f"Extension {extension_id} not found"
+            )
+        return found
+
+    def extensions(
+        self, project_ids: Sequence[int] | None, status: str | None
+    ) -> list[ExtensionRecord]:
+        """Requests by project and status, newest first."""
+        return [
+            e
+            for e in sorted(self._s.extensions.values(), key=lambda e: -e.id)
+            if (project_ids is None or e.project_id in project_ids) and status in (None, e.status)
+        ]
+
+    def decide_extension(
+        self, extension_id: int, status: str, actor_id: int, at: datetime, note: str
+    ) -> None:
+        """Decide a pending request once."""
+        ext = self.extension(extension_id)
+        if ext.status != "pending":
+            raise ConflictError("Sudah diputuskan", "Already decided")
+        self._s.extensions[extension_id] = dataclasses.replace(
+            ext, status=status, decided_by=actor_id, decided_at=_utc(at), note=note
+        )
+
+    def next_attempt(self, project_id: int, stage: str) -> int:
+        """1 + how many times the stage was opened for the project."""
+        return 1 + sum(
+            1 for st in self._s.stages.values() if st.project_id == project_id and st.stage == stage
+        )
+
+    def create(self, project: NewProject) -> int:
+        """Insert a new project with version 0 and the genesis audit head."""
+        s = self._s
+        if any(
+            (p.cohort_id, p.participant_id) == (project.cohort_id, project.participant_id)
+            for p in s.projects.values()
+        ):  # UNIQUE (cohort_id, participant_id)
+            raise _conflict("Proyek peserta ini", "This participant's project")
+        project_id = s.new_id("projects")
+        s.projects[project_id] = ChangeProject(
+            id=project_id,
+            cohort_id=project.cohort_id,
+            participant_id=project.participant_id,
+            mentor_id=project.mentor_id,
+            coach_id=project.coach_id,
+            title=project.title,
+            state=project.state,
+            version=0,
+            audit_head=GENESIS,
+        )
+        return project_id
+
+    def related_to(self, person_id: int) -> list[int]:
+        """Projects the person is participant, mentor or coach of."""
+        return sorted(
+            p.id
+            for p in self._s.projects.values()
+            if person_id in (p.participant_id, p.mentor_id, p.coach_id)
+        )
+
+    def ids_of_cohort(self, cohort_id: int) -> list[int]:
+        """The ids of a cohort's projects."""
+        return sorted(p.id for p in self._s.projects.values() if p.cohort_id == cohort_id)
+
+    def of_participant(self, person_id: int) -> list[int]:
+        """The ids of the projects whose participant is this person."""
+        return sorted(p.id for p in self._s.projects.values() if p.participant_id == person_id)
+
+    def get(self, project_id: int) -> ChangeProject:
+        """The project; raises NotFound."""
+        p = self._s.projects.get(project_id)
+        if p is None:
+            raise self._not_found(project_id)
+        return p
+
+    def of_cohort(self, cohort_id: int) -> list[ChangeProject]:
+        """Every project of a cohort, by id."""
+        return sorted(
+            (p for p in self._s.projects.values() if p.cohort_id == cohort_id), key=lambda p: p.id
+        )
+
+    def stages_of_cohort(self, cohort_id: int) -> list[StageInstance]:
+        """Every stage instance of every project of a cohort, oldest first."""
+        ids = {p.id for p in self._s.projects.values() if p.cohort_id == cohort_id}
+        return sorted(
+            (st for st in self._s.stages.values() if st.project_id in ids), key=lambda st: st.id
+        )
+
+    def stages(self, project_id: int) -> list[StageInstance]:
+        """All stage instances of a project, oldest first."""
+        return sorted(
+            (st for st in self._s.stages.values() if st.project_id == project_id),
+            key=lambda st: st.id,
+        )
+
+    def submissions(self, stage_ids: Sequence[int]) -> list[Submission]:
+        """Submissions of these stage instances with their artifacts, in order."""
+        wanted = set(stage_ids)
+        return sorted(
+            (sub for sub in self._s.submissions.values() if sub.stage_instance_id in wanted),
+            key=lambda sub: sub.id,
+        )
+
+    def decisions(self, submission_ids: Sequence[int]) -> list[Decision]:
+        """Decisions on these submissions."""
+        wanted = set(submission_ids)
+        return sorted(
+            (d for d in self._s.decisions.values() if d.submission_id in wanted),
+            key=lambda d: d.id,
+        )
+
+    def artifact_content(self, sha256: str) -> bytes | None:
+        """The stored bytes of an artifact."""
+        return self._s.blobs.get(sha256)
+
+
+class FakeCohortStore:
+    """Cohorts, memberships and programme snapshots in memory."""
+
+    def __init__(self, txn: _Txn) -> None:
+        self._txn = txn
+
+    @property
+    def _s(self) -> FakeState:
+        return self._txn.state
+
+    def add(self, cohort: Cohort) -> int:
+        """Insert a cohort (version 0, genesis head); a taken code is refused."""
+        s = self._s
+        if any(c.code == cohort.code for c in s.cohorts.values()):
+            raise AlreadyExists(
+                f"Angkatan dengan kode '{cohort.code}' sudah ada",
+                f"A cohort with code '{cohort.code}' already exists",
+                code=cohort.code,
+            )
+        cohort_id = s.new_id("cohorts")
+        s.cohorts[cohort_id] = cohort.model_copy(update={"id": cohort_id, "version": 0})
+        s.cohort_heads[cohort_id] = GENESIS
+        return cohort_id
+
+    def by_code(self, code: str) -> Cohort:
+        """The cohort with this code."""
+        for c in self._s.cohorts.values():
+            if c.code == code:
+                return c
+        known = sorted(c.code for c in self._s.cohorts.values())[:20]
+        raise NotFound(
+            f"Angkatan '{code}' tidak ditemukan (yang ada: {', '.join(known) or '-'})",
+            f"Cohort '{code}' not found (known: {', '.join(known) or 'none'})",
+            code=code,
+        )
+
+    def by_id(self, cohort_id: int) -> Cohort:
+        """The cohort with this id."""
+        c = self._s.cohorts.get(cohort_id)
+        if c is None:
+            raise NotFound(f"Angkatan {cohort_id} tidak ditemukan", f"Cohort {cohort_id} not found")
+        return c
+
+    def all(self) -> list[Cohort]:
+        """Every cohort, by code."""
+        return sorted(self._s.cohorts.values(), key=lambda c: c.code)
+
+    def bump(self, cohort_id: int, expected_version: int, audit_head: str) -> None:
+        """Advance version and audit head under an optimistic check."""
+        c = self._s.cohorts.get(cohort_id)
+        if c is None or c.version != expected_version:
+            raise ConflictError(
+                f"Angkatan {cohort_id} baru saja diubah orang lain; tidak ada yang disimpan",
+                f"Cohort {cohort_id} was just changed by someone else; nothing was stored",
+            )
+        self._s.cohorts[cohort_id] = c.model_copy(update={"version": c.version + 1})
+        self._s.cohort_heads[cohort_id] = audit_head
+
+    def audit_head(self, cohort_id: int) -> tuple[int, str]:
+        """The cohort's (version, audit head)."""
+        c = self.by_id(cohort_id)
+        return c.version, self._s.cohort_heads[cohort_id]
+
+    def add_member(self, cohort_id: int, person_id: int, role: Role) -> None:
+        """Give a person a role in a cohort, once."""
+        self._s.members.setdefault((cohort_id, person_id, role), None)
+
+    def members(self, cohort_id: int) -> list[tuple[int, Role]]:
+        """(person id, role) of everyone in the cohort."""
+        return [(p, r) for c, p, r in self._s.members if c == cohort_id]
+
+    def roles_of(self, cohort_id: int, person_id: int) -> frozenset[Role]:
+        """The roles a person holds in a cohort."""
+        return frozenset(r for c, p, r in self._s.members if c == cohort_id and p == person_id)
+
+    def save_programme(self, checksum: str, definition: ProgrammeDefinition) -> None:
+        """Store a programme snapshot once per checksum."""
+        self._s.programmes.setdefault(checksum, definition_to_json(definition))
+
+    def programme(self, checksum: str) -> ProgrammeDefinition:
+        """The pinned programme snapshot with this checksum."""
+        body = self._s.programmes.get(checksum)
+        if body is None:
+            raise NotFound(
+                f"Cuplikan program {checksum[:12]} tidak ada",
+                f"Programme snapshot {checksum[:12]} is missing",
+            )
+        return definition_from_json(body)
+
+    def project_count(self, cohort_id: int) -> int:
+        """How many projects the cohort has (as SqlCohortStore offers)."""
+        return sum(1 for p in self._s.projects.values() if p.cohort_id == cohort_id)
+
+
+class FakePersonStore:
+    """People by id, NIP or e-mail, in memory."""
+
+    def __init__(self, txn: _Txn) -> None:
+        self._txn = txn
+
+    @property
+    def _s(self) -> FakeState:
+        return self._txn.state
+
+    def add(self, person: Person) -> int:
+        """Insert a person; a taken NIP or e-mail is refused."""
+        s = self._s
+        clash = next(
+            (
+                p
+                for _, p in sorted(s.people.items())
+                if p.nip == person.nip or p.email == person.email
+            ),
+            None,
+        )
+        if clash is not None:
+            raise AlreadyExists(
+                f"NIP {person.nip} atau e-mail {person.email} sudah terdaftar (atas nama {clash.name})",
+                f"NIP {person.nip} or e-mail {person.email} is already registered (to {clash.name})",
+            )
+        person_id = s.new_id("people")
+        s.people[person_id] = person.model_copy(update={"id": person_id})
+        return person_id
+
+    def get(self, person_id: int) -> Person:
+        """The person with this id."""
+        p = self._s.people.get(person_id)
+        if p is None:
+            raise NotFound(f"Orang {person_id} tidak ditemukan", f"Person {person_id} not found")
+        return p
+
+    def find(self, ref: str) -> Person | None:
+        """The person whose NIP (spaces and dots ignored) or e-mail (any case) is ``ref``."""
+        ref = ref.strip()
+        nip = ref.replace(" ", "").replace(".", "")
+        email = ref.lower()
+        for _, p in sorted(self._s.people.items()):
+            if p.nip == nip or p.email == email:
+                return p
+        return None
+
+    def many(self, ids: Sequence[int]) -> dict[int, Person]:
+        """People by id (unknown ids are left out)."""
+        return {i: self._s.people[i] for i in ids if i in self._s.people}
+
+    def set_preferences(self, person_id: int, *, digest: bool | None, lang: str | None) -> None:
+        """Change a person's notification preferences."""
+        person = self.get(person_id)
+        update: dict[str, object] = {}
+        if digest is not None:
+            update["digest"] = digest
+        if lang is not None:
+            update["lang"] = lang
+        self._s.people[person_id] = person.model_copy(update=update)
+
+
+class FakeAuditStore:
+    """The append-only audit log in memory."""
+
+    def __init__(self, txn: _Txn) -> None:
+        self._txn = txn
+
+    @property
+    def _s(self) -> FakeState:
+        return self._txn.state
+
+    def append(self, entry: AuditAppend) -> None:
+        """Append one entry; a duplicate position in its stream is a conflict."""
+        s = self._s
+        if any(
+            e.stream == entry.stream and e.stream_seq == entry.stream_seq for e in s.audit.values()
+        ):
+            raise ConflictError(
+                f"Jejak audit {entry.stream} sudah berlanjut; tidak ada yang disimpan",
+                f"Audit stream {entry.stream} moved on; nothing was stored",
+            )
+        seq = s.new_id("audit_log")
+        s.audit[seq] = StoredEntry(
+            seq=seq,
+            stream=entry.stream,
+            stream_seq=entry.stream_seq,
+            at=_utc(entry.at),
+            actor_id=entry.actor_id,
+            action=entry.action,
+            payload_json=entry.payload_json,
+            prev_hash=entry.prev_hash,
+            hash=entry.hash,
+        )
+
+    def stream(self, stream: str) -> list[StoredEntry]:
+        """One stream's entries in order."""
+        return sorted(
+            (e for e in self._s.audit.values() if e.stream == stream), key=lambda e: e.stream_seq
+        )
+
+    def entries(self) -> Iterator[StoredEntry]:
+        """Every entry, grouped by stream and in stream order."""
+        yield from sorted(self._s.audit.values(), key=lambda e: (e.stream, e.stream_seq))
+
+    def heads(self) -> Iterator[tuple[str, int, str]]:
+        """Every project and cohort with its recorded head (seq = version, head hash)."""
+        for p in sorted(self._s.projects.values(), key=lambda p: p.id):
+            yield f"project:{p.id}", p.version, p.audit_head
+        for cohort_id, c in sorted(self._s.cohorts.items()):
+            yield f"cohort:{cohort_id}", c.version, self._s.cohort_heads[cohort_id]
+
+    def streams_present(self) -> set[str]:
+        """Every stream that has entries."""
+        return {e.stream for e in self._s.audit.values()}
+
+
+class FakeAlertStore:
+    """Alerts and the outbox in memory (the sweep itself is tested on SQL)."""
+
+    def __init__(self, txn: _Txn) -> None:
+        self._txn = txn
+
+    @property
+    def _s(self) -> FakeState:
+        return self._txn.state
+
+    def due(self, now: datetime, limit: int) -> list[DueStage]:
+        """Stage instances whose next check has come."""
+        out: list[DueStage] = []
+        for st in sorted(self._s.stages.values(), key=lambda x: (x.next_check_at or now, x.id)):
+            if st.next_check_at is None or st.next_check_at > now or len(out) >= limit:
+                continue
+            p = self._s.projects[st.project_id]
+            c = self._s.cohorts[p.cohort_id]
+            subs = [x.number for x in self._s.submissions.values() if x.stage_instance_id == st.id]
+            out.append(
+                DueStage(
+                    stage_id=st.id,
+                    project_id=p.id,
+                    cohort_id=p.cohort_id,
+                    cohort_code=c.code,
+                    timezone=c.timezone,
+                    programme_checksum=c.programme_checksum,
+                    stage=st.stage,
+                    gate=st.gate,
+                    opened_at=st.opened_at,
+                    due_at=st.due_at,
+                    participant_cycle=st.participant_cycle,
+                    participant_clock_at=st.decided_at or st.opened_at,
+                    submitted_at=st.submitted_at,
+                    decision_due_at=st.decision_due_at,
+                    submission_number=max(subs, default=0),
+                    participant_id=p.participant_id,
+                    mentor_id=p.mentor_id,
+                    coach_id=p.coach_id,
+                    agency_head_email=None,
+                )
+            )
+        return out
+
+    def raise_alert(
+        self,
+        stage_id: int,
+        project_id: int,
+        cohort_id: int,
+        kind: str,
+        clock: str,
+        cycle: int,
+        rung: int,
+        notify: str,
+        due_at: datetime,
+        at: datetime,
+    ) -> int | None:
+        """Record an alert once per (stage, kind, clock, cycle, rung)."""
+        key = (stage_id, kind, clock, cycle, rung)
+        if any(
+            (a.stage_instance_id, a.kind, a.clock, a.cycle, a.rung) == key
+            for a in self._s.alerts.values()
+        ):
+            return None
+        aid = self._s.new_id("alerts")
+        self._s.alerts[aid] = RaisedAlert(
+            aid,
+            stage_id,
+            project_id,
+            cohort_id,
+            kind,
+            clock,
+            cycle,
+            rung,
+            notify,
+            _utc(due_at),
+            _utc(at),
+            None,
+        )
+        return aid
+
+    def set_next_check(self, stage_id: int, at: datetime | None) -> None:
+        """Set when to look at the stage next."""
+        st = self._s.stages.get(stage_id)
+        if st is not None:
+            self._s.stages[stage_id] = st.model_copy(update={"next_check_at": at})
+
+    def resolve(self, stage_id: int, clock: str | None, at: datetime) -> int:
+        """Resolve the stage's open alerts (one clock's, or all)."""
+        count = 0
+        for aid, a in list(self._s.alerts.items()):
+            if (
+                a.stage_instance_id == stage_id
+                and a.resolved_at is None
+                and clock in (None, a.clock)
+            ):
+                self._s.alerts[aid] = dataclasses.replace(a, resolved_at=_utc(at))
+                count += 1
+        return count
+
+    def enqueue(self, messages: Sequence[OutboxMessage], at: datetime) -> int:
+        """Queue messages, skipping known dedupe keys."""
+        for m in messages:
+            self._s.outbox.setdefault(m.dedupe_key, m)
+        return len(messages)
+
+    def listing(
+        self, cohort_id: int | None, kind: str | None, level: int | None, open_only: bool | None
+    ) -> list[RaisedAlert]:
+        """Alerts by filter, newest first."""
+        return [
+            a
+            for a in sorted(self._s.alerts.values(), key=lambda a: -a.id)
+            if cohort_id in (None, a.cohort_id)
+            and kind in (None, a.kind)
+            and level in (None, a.rung)
+            and (open_only is None or (a.resolved_at is None) == open_only)
+        ]
+
+
+class FakeUnitOfWork:
+    """One optimistic in-memory transaction over a :class:`FakeUnitOfWorkFactory`'s state."""
+
+    def __init__(self, factory: FakeUnitOfWorkFactory, *, write: bool = False) -> None:
+        self._factory = factory
+        self.write = write
+        self.committed = False
+        self._txn: _Txn | None = None
+        self._base_generation = -1
+        self._projects: FakeProjectStore | None = None
+        self._cohorts: FakeCohortStore | None = None
+        self._people: FakePersonStore | None = None
+        self._audit: FakeAuditStore | None = None
+        self._alerts: FakeAlertStore | None = None
+
+    def _open(self) -> None:
+        """Take a private snapshot of the shared state to work on."""
+        shared = self._factory.state
+        self._base_generation = shared.generation
+        if self._txn is None:
+            self._txn = _Txn(copy.deepcopy(shared))
+        else:
+            self._txn.state = copy.deepcopy(shared)
+
+    @staticmethod
+    def _need(store: _T | None) -> _T:
+        if store is None:
+            raise RuntimeError("FakeUnitOfWork used outside its 'with' block")
+        return store
+
+    @property
+    def projects(self) -> FakeProjectStore:
+        """Projects and their stages."""
+        return self._need(self._projects)
+
+    @property
+    def cohorts(self) -> FakeCohortStore:
+        """Cohorts, memberships and programme snapshots."""
+        return self._need(self._cohorts)
+
+    @property
+    def people(self) -> FakePersonStore:
+        """People."""
+        return self._need(self._people)
+
+    @property
+    def audit(self) -> FakeAuditStore:
+        """The audit log."""
+        return self._need(self._audit)
+
+    @property
+    def alerts(self) -> FakeAlertStore:
+        """Alerts and the outbox."""
+        return self._need(self._alerts)
+
+    def __enter__(self) -> Self:
+        """Begin the transaction on a snapshot of the shared state."""
+        if self._txn is not None:
+            raise RuntimeError("FakeUnitOfWork is not re-entrant")
+        self._open()
+        assert self._txn is not None
+        self._projects = FakeProjectStore(self._txn)
+        self._cohorts = FakeCohortStore(self._txn)
+        self._people = FakePersonStore(self._txn)
+        self._audit = FakeAuditStore(self._txn)
+        self._alerts = FakeAlertStore(self._txn)
+        self._factory.opened.append(self)
+        return self
+
+    def commit(self) -> None:
+        """Publish this unit of work's writes, unless someone else committed since it began."""
+        if self._txn is None:
+            raise RuntimeError("FakeUnitOfWork.commit() outside its 'with' block")
+        if self._factory.state.generation != self._base_generation:
+            raise ConflictError(
+                "Data baru saja diubah oleh transaksi lain; tidak ada yang disimpan",
+                "The data was just changed by another transaction; nothing was stored",
+            )
+        work = self._txn.state
+        work.generation = self._base_generation + 1
+        self._factory.state = work
+        self._factory.commits += 1
+        self.committed = True
+        self._open()  # like a SQL session after commit: carry on in a fresh transaction
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Discard whatever was not committed and close the stores."""
+        self._txn = None
+        self._projects = self._cohorts = None
+        self._people = self._audit = None
+        self._alerts = None
+
+
+class FakeUnitOfWorkFactory:
+    """Makes :class:`FakeUnitOfWork` s over one shared in-memory :class:`FakeState`."""
+
+    def __init__(self, state: FakeState | None = None) -> None:
+        self.state = state if state is not None else FakeState()
+        self.commits = 0
+        self.opened: list[FakeUnitOfWork] = []
+
+    def __call__(self, *, write: bool = False, consistent: bool = False) -> FakeUnitOfWork:
+        """A new unit of work."""
+        return FakeUnitOfWork(self, write=write)
+
+
+if TYPE_CHECKING:  # mypy proves the fakes implement the ports
+    from states.ports import (
+        AlertStore,
+        AuditStore,
+        CohortStore,
+        PersonStore,
+        ProjectStore,
+        UnitOfWork,
+        UnitOfWorkFactory,
+    )
+
+    def _conforms(factory: FakeUnitOfWorkFactory, txn: _Txn) -> None:
+        _factory: UnitOfWorkFactory = factory
+        _uow: UnitOfWork = factory()
+        _projects: ProjectStore = FakeProjectStore(txn)
+        _cohorts: CohortStore = FakeCohortStore(txn)
+        _people: PersonStore = FakePersonStore(txn)
+        _audit: AuditStore = FakeAuditStore(txn)
+        _alerts: AlertStore = FakeAlertStore(txn)

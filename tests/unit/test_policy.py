@@ -1,0 +1,251 @@
+"""Tests for domain.policy: every role × every action × own/other project, and require's refusal.
+
+An actor's *relations* to a project are the roles they hold towards it. "Own" means the actor holds
+``role`` towards this project (their own project, their mentee's, their cohort's); "other" means they
+have no relation at all to it (someone else's project, another mentor's mentee, another cohort).
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import pytest
+
+from adapters.programmes import builtin_programmes
+from domain.errors import Forbidden
+from domain.policy import allowed_roles, is_allowed, require
+from domain.roles import Action, Role
+
+P, M, C, E, K = Role.PARTICIPANT, Role.MENTOR, Role.COACH, Role.EXAMINER, Role.COORDINATOR
+
+DECISIONS = frozenset({Action.APPROVE, Action.REQUEST_CHANGES})
+STAGE_APPROVERS = None
+"""Marker in the matrix: the allowed roles are exactly the stage's approvers."""
+
+EXPECTED: dict[Action, frozenset[Role] | None] = {
+    Action.VIEW_PROJECT: frozenset({P, M, C, E, K}),
+    Action.SUBMIT: frozenset({P}),
+    Action.APPROVE: STAGE_APPROVERS,
+    Action.REQUEST_CHANGES: STAGE_APPROVERS,
+    Action.WITHDRAW: frozenset({K}),
+    Action.REOPEN: frozenset({K}),
+    Action.VIEW_COHORT: frozenset({K, C, E}),
+    Action.MANAGE_COHORT: frozenset({K}),
+    Action.REQUEST_EXTENSION: frozenset({P}),
+    Action.DECIDE_EXTENSION: frozenset({M, K}),
+}
+
+APPROVER_SETS: dict[str, frozenset[Role]] = {
+    "mentor": frozenset({M}),
+    "coach+mentor": frozenset({C, M}),
+}
+PROGRAMME_APPROVERS: list[tuple[str, frozenset[Role]]] = [
+    (f"{code}-{stage.code}", frozenset(stage.approvers))
+    for code, programme in sorted(builtin_programmes().items())
+    for stage in programme.stages
+]
+SIDES = ["own", "other"]
+
+
+def expected_allowed(action: Action, approvers: frozenset[Role]) -> frozenset[Role]:
+    """The roles the matrix lets perform ``action`` when the stage's approvers are ``approvers``."""
+    listed = EXPECTED[action]
+    return approvers if listed is None else listed
+
+
+def relations_for(role: Role, side: str) -> frozenset[Role]:
+    """``{role}`` towards one's own project; nothing towards someone else's."""
+    return frozenset({role}) if side == "own" else frozenset()
+
+
+def names(roles: frozenset[Role] | set[Role]) -> str:
+    return ", ".join(sorted(r.value for r in roles))
+
+
+def assert_require_matches(
+    relations: frozenset[Role],
+    action: Action,
+    approvers: frozenset[Role],
+    should_allow: bool,
+) -> None:
+    """require returns None when allowed, else raises Forbidden naming the action and who may."""
+    allowed = expected_allowed(action, approvers)
+    if should_allow:
+        require(relations, action, approvers, actor="Budi", target="proyek-1")  # does not raise
+        return
+    with pytest.raises(Forbidden) as caught:
+        require(relations, action, approvers, actor="Budi", target="proyek-1")
+    error = caught.value
+    who = names(allowed) or "-"
+    assert error.code == "forbidden"
+    assert error.details == {
+        "action": action.value,
+        "relations": sorted(r.value for r in relations),
+        "allowed": sorted(r.value for r in allowed),
+    }
+    for message in (error.message_id, error.message_en):
+        assert f"'{action.value}'" in message
+        assert "Budi" in message
+        assert "proyek-1" in message
+    assert error.message_id.endswith(f"yang berwenang: {who})")
+    assert error.message_en.endswith(f"allowed: {who})")
+
+
+# --- the matrix itself ---------------------------------------------------------------------------
+
+
+def test_matrix_covers_every_action_and_decisions_are_the_only_approver_dependent_ones() -> None:
+    assert set(EXPECTED) == set(Action)
+    assert {a for a, roles in EXPECTED.items() if roles is None} == DECISIONS
+
+
+def test_builtin_programmes_give_approver_sets_for_every_stage() -> None:
+    assert len(PROGRAMME_APPROVERS) == 6 * len(builtin_programmes())
+    assert all(approvers for _, approvers in PROGRAMME_APPROVERS)
+
+
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("approvers", list(APPROVER_SETS.values()), ids=list(APPROVER_SETS))
+def test_allowed_roles_match_the_matrix(action: Action, approvers: frozenset[Role]) -> None:
+    assert allowed_roles(action, approvers) == expected_allowed(action, approvers)
+
+
+@pytest.mark.parametrize("action", sorted(set(Action) - DECISIONS))
+def test_non_decision_actions_ignore_the_stage_approvers(action: Action) -> None:
+    assert allowed_roles(action, frozenset(Role)) == allowed_roles(action) == EXPECTED[action]
+
+
+@pytest.mark.parametrize("action", sorted(DECISIONS))
+def test_decision_without_any_approver_is_allowed_to_nobody_and_names_dash(action: Action) -> None:
+    assert allowed_roles(action) == frozenset()
+    for role in Role:
+        assert not is_allowed({role}, action)
+    with pytest.raises(Forbidden) as caught:
+        require(frozenset(Role), action)
+    assert caught.value.details["allowed"] == []
+    assert caught.value.message_en.endswith("allowed: -)")
+
+
+# --- every role × every action × own/other ------------------------------------------------------
+
+
+@pytest.mark.parametrize("side", SIDES)
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("approvers", list(APPROVER_SETS.values()), ids=list(APPROVER_SETS))
+def test_role_on_own_project_is_allowed_per_matrix_and_on_other_project_never(
+    approvers: frozenset[Role], role: Role, action: Action, side: str
+) -> None:
+    relations = relations_for(role, side)
+    should_allow = side == "own" and role in expected_allowed(action, approvers)
+
+    assert is_allowed(relations, action, approvers) is should_allow
+    assert_require_matches(relations, action, approvers, should_allow)
+
+
+@pytest.mark.parametrize("side", SIDES)
+@pytest.mark.parametrize("action", sorted(DECISIONS))
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize(
+    "approvers", [a for _, a in PROGRAMME_APPROVERS], ids=[i for i, _ in PROGRAMME_APPROVERS]
+)
+def test_decision_on_builtin_programme_stage_is_allowed_exactly_to_its_approvers_on_own_project(
+    approvers: frozenset[Role], role: Role, action: Action, side: str
+) -> None:
+    relations = relations_for(role, side)
+    should_allow = side == "own" and role in approvers
+
+    assert is_allowed(relations, action, approvers) is should_allow
+    assert_require_matches(relations, action, approvers, should_allow)
+
+
+def test_participant_may_never_decide_on_own_submission_in_any_builtin_programme() -> None:
+    for _, approvers in PROGRAMME_APPROVERS:
+        for action in DECISIONS:
+            assert not is_allowed({P}, action, approvers)
+
+
+# --- combined relations --------------------------------------------------------------------------
+
+ALL_RELATION_SETS: list[frozenset[Role]] = [
+    frozenset(combo) for size in range(len(Role) + 1) for combo in combinations(list(Role), size)
+]
+
+
+def relation_id(relations: frozenset[Role]) -> str:
+    return "+".join(sorted(r.value for r in relations)) or "none"
+
+
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("relations", ALL_RELATION_SETS, ids=relation_id)
+@pytest.mark.parametrize("approvers", list(APPROVER_SETS.values()), ids=list(APPROVER_SETS))
+def test_combined_relations_are_allowed_when_any_one_of_them_is(
+    approvers: frozenset[Role], relations: frozenset[Role], action: Action
+) -> None:
+    should_allow = any(role in expected_allowed(action, approvers) for role in relations)
+
+    assert is_allowed(relations, action, approvers) is should_allow
+    assert_require_matches(relations, action, approvers, should_allow)
+
+
+def test_mentor_who_is_also_coordinator_may_withdraw_and_approve_but_not_submit() -> None:
+    both = frozenset({M, K})
+    assert is_allowed(both, Action.WITHDRAW)
+    assert is_allowed(both, Action.REOPEN)
+    assert is_allowed(both, Action.MANAGE_COHORT)
+    assert is_allowed(both, Action.APPROVE, {M})
+    assert not is_allowed(both, Action.APPROVE, {C})
+    assert not is_allowed(both, Action.SUBMIT)
+
+
+def test_require_accepts_relations_as_any_collection() -> None:
+    require([K], Action.WITHDRAW)
+    require((M,), Action.APPROVE, [C, M])
+    with pytest.raises(Forbidden) as caught:
+        require([C, M], Action.WITHDRAW, actor="Sari", target="proyek-2")
+    assert caught.value.details["relations"] == ["coach", "mentor"]
+
+
+# --- require's refusal ---------------------------------------------------------------------------
+
+
+def test_refusal_of_stranger_says_they_have_no_roles_there_in_both_languages() -> None:
+    with pytest.raises(Forbidden) as caught:
+        require(frozenset(), Action.VIEW_PROJECT, actor="Sari", target="proyek-2")
+    error = caught.value
+    assert error.details == {
+        "action": "view_project",
+        "relations": [],
+        "allowed": ["coach", "coordinator", "examiner", "mentor", "participant"],
+    }
+    assert "peran Anda: tidak ada / none" in error.message_id
+    assert "your roles there: none;" in error.message_en
+
+
+def test_refusal_lists_the_actors_own_roles_sorted_in_both_messages() -> None:
+    with pytest.raises(Forbidden) as caught:
+        require({M, C}, Action.MANAGE_COHORT, actor="Sari", target="angkatan-3")
+    error = caught.value
+    assert error.details == {
+        "action": "manage_cohort",
+        "relations": ["coach", "mentor"],
+        "allowed": ["coordinator"],
+    }
+    assert error.message_id == (
+        "Sari tidak berwenang melakukan 'manage_cohort' pada angkatan-3 "
+        "(peran Anda: coach, mentor; yang berwenang: coordinator)"
+    )
+    assert error.message_en == (
+        "Sari may not 'manage_cohort' on angkatan-3 "
+        "(your roles there: coach, mentor; allowed: coordinator)"
+    )
+    assert error.text("en") == error.message_en
+    assert error.text() == error.message_id
+
+
+def test_refused_decision_names_the_stages_approvers_sorted() -> None:
+    with pytest.raises(Forbidden) as caught:
+        require({P}, Action.REQUEST_CHANGES, {M, C})
+    assert caught.value.details["allowed"] == ["coach", "mentor"]
+    assert caught.value.message_en.endswith("allowed: coach, mentor)")
+    assert caught.value.message_id.endswith("yang berwenang: coach, mentor)")
