@@ -1,0 +1,128 @@
+"""`patok serve` against a real Prefect server: deployments registered with their schedules, a
+sweep run completes and publishes its artifact, and SIGTERM stops everything."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PATOK = str(Path(sys.executable).parent / "patok")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _api(url: str, body: dict[str, Any] | None = None) -> Any:
+    """Call the Prefect API; like Prefect's own client, retry a 503 (the server's SQLite busy)."""
+    data = None if body is None else json.dumps(body).encode()
+    for attempt in range(10):
+        request = urllib.request.Request(
+            url,
+            data=data,
+            method="GET" if body is None else "POST",
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return json.loads(answer.read() or b"null")
+        except urllib.error.HTTPError as error:
+            if error.code != 503 or attempt == 9:
+                raise
+            time.sleep(1 + attempt)
+    return None
+
+
+def _wait(what: str, check: Any, timeout: float) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            found = check()
+        except OSError:
+            found = None
+        if found:
+            return found
+        time.sleep(1)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+@pytest.mark.slow
+def test_serve_registers_the_scheduled_flows_runs_a_sweep_and_stops_on_sigterm(
+    tmp_path: Path,
+) -> None:
+    port = _free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PATOK_", "PREFECT_"))}
+    env["PATOK_DATA_DIR"] = str(tmp_path / "data")
+    subprocess.run([PATOK, "demo", "--no-board"], env=env, check=True, capture_output=True)
+    service = subprocess.Popen(
+        [PATOK, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        deployments = _wait(
+            "the six deployments",
+            lambda: (found := _api(f"{api}/deployments/filter", {})) and len(found) == 6 and found,
+            180,
+        )
+        schedules = {
+            d["name"]: [
+                s["schedule"].get("interval") or s["schedule"].get("cron") for s in d["schedules"]
+            ]
+            for d in deployments
+        }
+        assert schedules == {
+            "patok-sweep": [300.0],
+            "patok-dispatch": [60.0],
+            "patok-events": [60.0],
+            "patok-digest-wib": ["0 7 * * *"],
+            "patok-digest-wita": ["0 7 * * *"],
+            "patok-digest-wit": ["0 7 * * *"],
+        }
+        sweep = next(d for d in deployments if d["name"] == "patok-sweep")
+        run = _api(  # the key makes a retried POST create one run
+            f"{api}/deployments/{sweep['id']}/create_flow_run",
+            {"idempotency_key": f"test-{port}"},
+        )
+        final = _wait(
+            "the sweep run to finish",
+            lambda: (
+                (r := _api(f"{api}/flow_runs/{run['id']}"))["state_type"]
+                in ("COMPLETED", "FAILED", "CRASHED")
+                and r
+            ),
+            120,
+        )
+        assert final["state_type"] == "COMPLETED"
+        artifacts = _api(
+            f"{api}/artifacts/filter", {"artifacts": {"key": {"any_": ["patok-sweep"]}}}
+        )
+        assert artifacts and artifacts[0]["type"] == "table"
+    finally:
+        service.send_signal(signal.SIGTERM)
+        try:
+            out, _ = service.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(service.pid, signal.SIGKILL)
+            raise
+    assert service.returncode == 0, out.decode()[-2000:]
+    assert b"patok is running" in out and b"patok stopped" in out
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"{api}/health", timeout=2)
+    assert (tmp_path / "data" / "prefect" / "prefect.db").exists()
