@@ -14,6 +14,12 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
+## the browser the end-to-end tests drive (Debian's package; Playwright's own download does not work here)
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+
 ## run: set up, load the demo cohort (seed 001) into the embedded SQLite database (var/), print its
 ## board, then serve: a local Prefect server (var/prefect) with the flows on their schedules
 run: setup
@@ -21,7 +27,7 @@ run: setup
 	$(BIN)/patok serve
 
 ## test: set up, then lint, type-check and run the whole suite (SQLite and PostgreSQL)
-test: setup
+test: setup $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 -q
