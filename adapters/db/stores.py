@@ -320,13 +320,34 @@ class SqlAuditStore:
 
     def entries(self) -> Iterator[StoredEntry]:
         """Every entry, grouped by stream and in stream order (streamed, not loaded at once)."""
-        rows = self._session_of().scalars(
-            select(AuditRow)
+        columns = (
+            AuditRow.seq,
+            AuditRow.stream,
+            AuditRow.stream_seq,
+            AuditRow.at,
+            AuditRow.actor_id,
+            AuditRow.action,
+            AuditRow.payload,
+            AuditRow.prev_hash,
+            AuditRow.hash,
+        )
+        rows = self._session_of().execute(  # plain rows: no ORM identity map to fill
+            select(*columns)
             .order_by(AuditRow.stream, AuditRow.stream_seq)
             .execution_options(yield_per=2000)
         )
-        for r in rows:
-            yield _entry(r)
+        for seq, stream, stream_seq, at, actor_id, action, payload, prev_hash, digest in rows:
+            yield StoredEntry(
+                seq=seq,
+                stream=stream,
+                stream_seq=stream_seq,
+                at=at.replace(tzinfo=UTC),
+                actor_id=actor_id,
+                action=action,
+                payload_json=payload,
+                prev_hash=prev_hash,
+                hash=digest,
+            )
 
     def heads(self) -> Iterator[tuple[str, int, str]]:
         """Every project and cohort with its recorded head (seq = version, head hash)."""
