@@ -52,7 +52,7 @@ from domain.benchmarking import (
 from domain.errors import PlanError
 from domain.problems import Problems, Where
 
-__all__ = ["PLAN_EXTENSIONS", "PlanFormat", "parse_plan", "plan_format"]
+__all__ = ["PLAN_EXTENSIONS", "PlanFormat", "dump_plan", "parse_plan", "plan_format"]
 
 PlanFormat = Literal["csv", "yaml"]
 PLAN_EXTENSIONS: Final[Mapping[str, PlanFormat]] = {".csv": "csv", ".yaml": "yaml", ".yml": "yaml"}
@@ -376,6 +376,8 @@ class _Yaml:
             return None
         f, paths = found
         where = self.where(path, paths)
+        start = _date(f.get("from"), where.get("from", where[""]), self.problems)
+        end = _date(f.get("to"), where.get("to", where[""]), self.problems)
         agenda = [
             item
             for index, raw in enumerate(self.listed(f.get("agenda"), paths.get("agenda", path)))
@@ -383,8 +385,8 @@ class _Yaml:
         ]
         return VisitSpec(
             code=_text(f.get("code")),
-            start=_date(f.get("from"), where.get("from", where[""]), self.problems),
-            end=_date(f.get("to"), where.get("to", where[""]), self.problems),
+            start=start,
+            end=end,
             host_agency=_text(f.get("host")),
             city=_text(f.get("city")),
             timezone=_text(f.get("timezone")),
@@ -401,8 +403,18 @@ class _Yaml:
         )
 
 
+class _PlanLoader(yaml.SafeLoader):
+    """YAML's safe loader, leaving dates as text so that a bad one is reported at its field."""
+
+
+_PlanLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _parse_yaml(text: str, source: str, problems: Problems) -> BenchmarkPlan:
-    loader = yaml.SafeLoader(text)
+    loader = _PlanLoader(text)
     try:
         node = loader.get_single_node()
         data: Any = loader.construct_document(node) if node is not None else None
@@ -598,3 +610,76 @@ def _parse_csv(text: str, source: str, problems: Problems) -> BenchmarkPlan:
             )
         )
     return BenchmarkPlan(visits=tuple(specs), source=source)
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+def _drop_empty(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if v not in (None, "", [], (), {})}
+
+
+def dump_plan(plan: BenchmarkPlan) -> str:
+    """A plan as YAML that :func:`parse_plan` reads back to an equal plan."""
+    data: dict[str, Any] = {}
+    if plan.hosts:
+        data["hosts"] = [
+            _drop_empty(
+                {
+                    "code": h.code,
+                    "agency": h.agency,
+                    "unit": h.unit,
+                    "city": h.city,
+                    "province": h.province,
+                    "timezone": h.timezone,
+                    "focus": h.focus,
+                    "reasons": list(h.reasons),
+                    "contact": _drop_empty(h.contact.model_dump()) if h.contact else None,
+                }
+            )
+            for h in plan.hosts
+        ]
+    if plan.groups:
+        data["groups"] = [
+            _drop_empty(
+                {
+                    "code": g.code,
+                    "theme": g.theme,
+                    "hosts": list(g.hosts),
+                    "members": list(g.members),
+                }
+            )
+            for g in plan.groups
+        ]
+    if plan.visits:
+        data["visits"] = [
+            _drop_empty(
+                {
+                    "code": v.code,
+                    "host": v.host_agency,
+                    "city": v.city,
+                    "timezone": v.timezone,
+                    "from": v.start,
+                    "to": v.end,
+                    "groups": list(v.groups),
+                    "participants": list(v.participants),
+                    "companions": list(v.companions),
+                    "note": v.note,
+                    "agenda": [
+                        _drop_empty(
+                            {
+                                "date": a.day,
+                                "start": a.starts.strftime("%H:%M") if a.starts else None,
+                                "end": a.ends.strftime("%H:%M") if a.ends else None,
+                                "host": a.host,
+                                "group": a.group,
+                                "topic": a.topic,
+                            }
+                        )
+                        for a in v.agenda
+                    ],
+                }
+            )
+            for v in plan.visits
+        ]
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

@@ -723,6 +723,14 @@ class Planning:
 
     # -- reads --------------------------------------------------------------------------------
 
+    def group_artifacts(self, cohort_code: str) -> list[str]:
+        """The codes of the cohort's programme's group reports (e.g. the group benchmarking
+        report)."""
+        with self._engine.unit_of_work() as uow:
+            cohort = uow.cohorts.by_code(cohort_code)
+            programme = self._engine.programme(uow, cohort.programme_checksum)
+        return [a.code for a in programme.group_artifacts()]
+
     def overview(self, cohort_code: str, actor_id: int) -> Overview:
         """The cohort's host partners, groups, group reports and visits (anyone in the cohort)."""
         now = self._engine.clock.now()

@@ -250,12 +250,18 @@ class Reports:
         with self._engine.unit_of_work() as uow:
             hosts = {h.id: h for h in uow.benchmarking.hosts(project.cohort_id)}
             group = next(
-                (g for g in uow.benchmarking.groups(project.cohort_id) if project.id in g.member_ids),
+                (
+                    g
+                    for g in uow.benchmarking.groups(project.cohort_id)
+                    if project.id in g.member_ids
+                ),
                 None,
             )
             reports = uow.benchmarking.group_reports([group.id]) if group else []
             visits = [
-                v for v in uow.benchmarking.visits(project.cohort_id) if project.id in v.participant_ids
+                v
+                for v in uow.benchmarking.visits(project.cohort_id)
+                if project.id in v.participant_ids
             ]
             lessons = uow.content.lessons([project.id])
             decisions = {d.lesson_id: d for d in uow.content.decisions([project.id])}
@@ -266,7 +272,7 @@ class Reports:
             people = uow.people.many(ids)
         today = self._engine.calendar(cohort.timezone).local_date(now)
         lines = [
-            VisitLine(v, v.status(today), _visit_hosts(v, hosts))
+            VisitLine(v, v.status(today), _visit_hosts(v, hosts, group.id if group else None))
             for v in sorted(visits, key=lambda v: v.start_date)
         ]
         return ParticipantRecord(
@@ -290,7 +296,10 @@ class Reports:
         )
 
 
-def _visit_hosts(visit: Visit, hosts: dict[int, HostPartner]) -> list[HostPartner]:
-    """The host units on a visit's agenda, in agenda order, each once."""
-    seen = dict.fromkeys(item.host_id for item in visit.agenda)
+def _visit_hosts(
+    visit: Visit, hosts: dict[int, HostPartner], group_id: int | None
+) -> list[HostPartner]:
+    """The host units on a visit's agenda for a group (items for every group included), in agenda
+    order, each once."""
+    seen = dict.fromkeys(item.host_id for item in visit.agenda if item.group_id in (None, group_id))
     return [hosts[h] for h in seen if h in hosts]

@@ -170,7 +170,9 @@ class Seminars:
                 problems.add(("--at", "--at"), "waktu harus dengan zona", "the time needs a zone")
             examiners: list[int] = []
             for ref in dict.fromkeys(cmd.examiners):
-                found = index.staff(ref, ("--examiner", "--examiner"), problems, frozenset({Role.EXAMINER}))
+                found = index.staff(
+                    ref, ("--examiner", "--examiner"), problems, frozenset({Role.EXAMINER})
+                )
                 if found is not None:
                     examiners.append(found[0])
             if not cmd.examiners:
@@ -201,7 +203,9 @@ class Seminars:
             )
             session = uow.seminars.session(session_id)
             uow.commit()
-        log.info("command.applied", action="seminar.scheduled", cohort=cohort.code, session=session_id)
+        log.info(
+            "command.applied", action="seminar.scheduled", cohort=cohort.code, session=session_id
+        )
         return session
 
     def schedule(self, cmd: ScheduleSeminar) -> Scheduled:
@@ -219,7 +223,9 @@ class Seminars:
             problems = Problems()
             chosen: int | None = None
             if cmd.examiner is not None:
-                found = index.staff(cmd.examiner, ("--examiner", "--examiner"), problems, frozenset({Role.EXAMINER}))
+                found = index.staff(
+                    cmd.examiner, ("--examiner", "--examiner"), problems, frozenset({Role.EXAMINER})
+                )
                 if found is not None and found[0] not in session.examiner_ids:
                     names = ", ".join(index.people[e].name for e in session.examiner_ids)
                     problems.add(
@@ -243,7 +249,9 @@ class Seminars:
                     continue
                 projects.append(pid)
             if not cmd.participants:
-                problems.add(("PARTICIPANT", "PARTICIPANT"), "sebutkan peserta", "name the participants")
+                problems.add(
+                    ("PARTICIPANT", "PARTICIPANT"), "sebutkan peserta", "name the participants"
+                )
             problems.raise_if_any("Penjadwalan ditolak", "Scheduling refused")
             load = _load(existing, session.examiner_ids)
             added: list[tuple[int, int]] = []
@@ -283,7 +291,9 @@ class Seminars:
 
     # -- scores and grades (project) ----------------------------------------------------------
 
-    def _entry(self, uow: UnitOfWork, session_id: int, participant: str) -> tuple[SeminarSession, Cohort, SeminarEntry]:
+    def _entry(
+        self, uow: UnitOfWork, session_id: int, participant: str
+    ) -> tuple[SeminarSession, Cohort, SeminarEntry]:
         session = uow.seminars.session(session_id)
         cohort = uow.cohorts.by_id(session.cohort_id)
         index = CohortIndex.load(uow, cohort)
@@ -297,7 +307,13 @@ class Seminars:
         return session, cohort, entry
 
     def _record(
-        self, uow: UnitOfWork, view: ProjectView, actor_id: int, now: datetime, event: str, payload: dict[str, object]
+        self,
+        uow: UnitOfWork,
+        view: ProjectView,
+        actor_id: int,
+        now: datetime,
+        event: str,
+        payload: dict[str, object],
     ) -> None:
         self._engine.record(uow, view, actor_id, now, view.state, event, dict(payload))
 
@@ -309,14 +325,20 @@ class Seminars:
             view = uow.projects.load(entry.project_id, cmd.actor_id)
             with bound_contextvars(cohort=cohort.code, project=view.project_id, actor=cmd.actor_id):
                 target = f"proyek {view.project_id}"
-                policy.require(view.relations, Action.SCORE_SEMINAR, actor=f"person {cmd.actor_id}", target=target)
+                policy.require(
+                    view.relations,
+                    Action.SCORE_SEMINAR,
+                    actor=f"person {cmd.actor_id}",
+                    target=target,
+                )
                 panel = panel_of(entry, view)
                 if cmd.actor_id not in panel:
-                    people = uow.people.many(sorted(panel))
+                    people = uow.people.many(sorted({*panel, cmd.actor_id}))
                     names = "; ".join(f"{people[p].name} ({r.value})" for p, r in panel.items())
+                    who = people[cmd.actor_id].name
                     raise Forbidden(
-                        f"person {cmd.actor_id} bukan anggota panel peserta ini di sesi {session.id}; panel: {names}",
-                        f"person {cmd.actor_id} is not on this participant's panel in session {session.id}; "
+                        f"{who} bukan anggota panel peserta ini di sesi {session.id}; panel: {names}",
+                        f"{who} is not on this participant's panel in session {session.id}; "
                         f"the panel: {names}",
                         panel=sorted(panel),
                     )
@@ -378,7 +400,9 @@ class Seminars:
                 uow.seminars.set_grade(entry.id, grade, mean, cmd.actor_id, now)
                 remediation_id: int | None = None
                 if grade in programme.grading.failing_grades(scale):
-                    remediation_id = uow.seminars.open_remediation(entry.id, view.project_id, cmd.remediation, now)
+                    remediation_id = uow.seminars.open_remediation(
+                        entry.id, view.project_id, cmd.remediation, now
+                    )
                 payload: dict[str, object] = {
                     "session": session.id,
                     "kind": session.kind.value,
@@ -390,15 +414,23 @@ class Seminars:
                 self._record(uow, view, cmd.actor_id, now, "seminar.graded", payload)
                 graded = next(e for e in uow.seminars.entries([session.id]) if e.id == entry.id)
                 uow.commit()
-                log.info("command.applied", action="seminar.graded", session=session.id, grade=grade)
-        return SeminarResult(view.project_id, "seminar.graded", view.version + 1, graded, payload, remediation_id)
+                log.info(
+                    "command.applied", action="seminar.graded", session=session.id, grade=grade
+                )
+        return SeminarResult(
+            view.project_id, "seminar.graded", view.version + 1, graded, payload, remediation_id
+        )
 
     def regrade(self, cmd: RegradeRemediation) -> SeminarResult:
         """The examiner re-grades after a revision or make-up; the grade is capped."""
         now = self._engine.clock.now()
         with self._engine.unit_of_work(write=True) as uow:
             remediation = uow.seminars.remediation(cmd.remediation_id)
-            entry = next(e for e in uow.seminars.entries_of([remediation.project_id]) if e.id == remediation.entry_id)
+            entry = next(
+                e
+                for e in uow.seminars.entries_of([remediation.project_id])
+                if e.id == remediation.entry_id
+            )
             session = uow.seminars.session(entry.session_id)
             cohort = uow.cohorts.by_id(session.cohort_id)
             view = uow.projects.load(entry.project_id, cmd.actor_id)
@@ -417,9 +449,17 @@ class Seminars:
                     )
                 if cmd.score is not None:
                     check_score(cmd.score, programme.grading)
-                outcome = regrade(programme.grades, programme.grading, grade=cmd.grade, mean=cmd.score)
+                outcome = regrade(
+                    programme.grades, programme.grading, grade=cmd.grade, mean=cmd.score
+                )
                 uow.seminars.resolve_remediation(
-                    remediation.id, outcome.status, outcome.grade, outcome.capped, cmd.note.strip(), cmd.actor_id, now
+                    remediation.id,
+                    outcome.status,
+                    outcome.grade,
+                    outcome.capped,
+                    cmd.note.strip(),
+                    cmd.actor_id,
+                    now,
                 )
                 payload: dict[str, object] = {
                     "session": session.id,
@@ -434,14 +474,30 @@ class Seminars:
                 }
                 self._record(uow, view, cmd.actor_id, now, "remediation.resolved", payload)
                 uow.commit()
-                log.info("command.applied", action="remediation.resolved", status=outcome.status.value)
-        return SeminarResult(view.project_id, "remediation.resolved", view.version + 1, entry, payload, remediation.id)
+                log.info(
+                    "command.applied", action="remediation.resolved", status=outcome.status.value
+                )
+        return SeminarResult(
+            view.project_id,
+            "remediation.resolved",
+            view.version + 1,
+            entry,
+            payload,
+            remediation.id,
+        )
 
     def _require_examiner(
-        self, uow: UnitOfWork, view: ProjectView, entry: SeminarEntry, actor_id: int, session: SeminarSession
+        self,
+        uow: UnitOfWork,
+        view: ProjectView,
+        entry: SeminarEntry,
+        actor_id: int,
+        session: SeminarSession,
     ) -> None:
         target = f"proyek {view.project_id}"
-        policy.require(view.relations, Action.GRADE_SEMINAR, actor=f"person {actor_id}", target=target)
+        policy.require(
+            view.relations, Action.GRADE_SEMINAR, actor=f"person {actor_id}", target=target
+        )
         if actor_id != entry.examiner_id:
             examiner = uow.people.get(entry.examiner_id)
             raise Forbidden(
@@ -490,7 +546,10 @@ class Seminars:
         with self._engine.unit_of_work() as uow:
             view = uow.projects.load(project_id, actor_id)
             policy.require(
-                view.relations, Action.VIEW_PROJECT, actor=f"person {actor_id}", target=f"proyek {project_id}"
+                view.relations,
+                Action.VIEW_PROJECT,
+                actor=f"person {actor_id}",
+                target=f"proyek {project_id}",
             )
             project = uow.projects.get(project_id)
             cohort = uow.cohorts.by_id(project.cohort_id)
@@ -510,9 +569,16 @@ class Seminars:
             if e.grade is None:
                 continue
             fix = by_entry.get(e.id)
-            counted = fix.regrade if fix is not None and fix.status is RemediationStatus.PASSED else e.grade
+            counted = (
+                fix.regrade
+                if fix is not None and fix.status is RemediationStatus.PASSED
+                else e.grade
+            )
             final[sessions[e.session_id].kind] = counted
-        kind_of = {r.id: sessions[next(e for e in entries if e.id == r.entry_id).session_id].kind for r in remediations}
+        kind_of = {
+            r.id: sessions[next(e for e in entries if e.id == r.entry_id).session_id].kind
+            for r in remediations
+        }
         certificate = certificate_status(
             programme.grading,
             programme.grades,

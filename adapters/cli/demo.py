@@ -447,7 +447,7 @@ class _Player:
             )
         if stage == "adoption" and not milestones:
             plan = (
-                (MilestoneTerm.SHORT, "Uji coba di unit kerja", 15),
+                (MilestoneTerm.SHORT, "Uji coba di unit kerja", 7),
                 (MilestoneTerm.MEDIUM, "Penerapan di seluruh bidang", 180),
                 (MilestoneTerm.LONG, "Pelembagaan melalui peraturan kepala daerah", 365),
             )
