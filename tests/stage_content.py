@@ -57,9 +57,7 @@ def fulfil(app: Patok, project_id: int, coordinator_id: int | None = None) -> in
         view = uow.projects.load(project_id, 0)
         if coordinator_id is None:
             coordinator_id = next(
-                pid
-                for pid, role in uow.cohorts.members(view.cohort_id)
-                if role is Role.COORDINATOR
+                pid for pid, role in uow.cohorts.members(view.cohort_id) if role is Role.COORDINATOR
             )
         programme = app.engine.programme(uow, view.programme_checksum)
         lessons = uow.content.lessons([project_id])

@@ -294,10 +294,15 @@ def test_a_project_goes_through_all_six_stages_and_ends_completed_with_a_verifie
 
     assert len(history) == 13 + len(content)
     assert [e.stream_seq for e in history] == list(range(1, len(history) + 1))
-    assert lifecycle == ["project.created"] + [
-        "stage.submitted",
-        "stage.approved",
-    ] * 6
+    assert (
+        lifecycle
+        == ["project.created"]
+        + [
+            "stage.submitted",
+            "stage.approved",
+        ]
+        * 6
+    )
     assert history[0].prev_hash == GENESIS
     assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(history))
     assert history[-1].hash == details.project.audit_head
