@@ -286,12 +286,15 @@ class _Check:
             agency = spec.host_agency.strip() or agency
             city = spec.city.strip() or city
             chosen = normalise_timezone(spec.timezone) if spec.timezone else zone
-            for name, value in (("host", agency), ("city", city)):
-                if not value:
+            for name, value, what_id, what_en in (
+                ("host", agency, "instansi tuan rumah", "the host agency"),
+                ("city", city, "kota", "the city"),
+            ):
+                if not value and not spec.agenda:  # an unresolved agenda was named already
                     self.problems.add(
                         spec.at(name),
-                        "wajib diisi (atau berikan agenda di unit mitra)",
-                        "is required (or give an agenda at a host unit)",
+                        f"wajib diisi: {what_id} (atau berikan agenda di unit mitra)",
+                        f"required: {what_en} (or give an agenda at a host unit)",
                     )
             start, end = visit_dates(spec)
             if start is None or end is None or end < start or chosen is None:
