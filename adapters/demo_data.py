@@ -409,7 +409,6 @@ SEED001_REASONS: Final[tuple[str, ...]] = (
 """Why BPSDM Maluku chose Kota Tangerang (seed 001)."""
 
 
-
 def _tangerang(code: str, unit: str, focus: str) -> HostSpec:
     return HostSpec(
         code=code,

@@ -35,8 +35,10 @@ __all__ = [
     "ContentFacts",
     "ContentKind",
     "ContentRequirements",
+    "DecisionFact",
     "Lesson",
     "Milestone",
+    "MilestoneFact",
     "MilestoneStatus",
     "MilestoneTerm",
     "check_decision",
@@ -176,16 +178,44 @@ class ContentRequirements(BaseModel):
 
     def is_empty(self) -> bool:
         """True when the stage requires no content at all."""
-        return self == ContentRequirements()
+        return not (
+            self.lessons
+            or self.decisions_on_all_lessons
+            or self.adopted_or_adapted
+            or self.decisions_linked_to_milestones
+            or self.milestones
+            or self.milestone_terms
+            or self.milestones_reported
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionFact:
+    """What the submit guard needs of a decision: its lesson's number, its kind, and whether it
+    is linked to a milestone."""
+
+    lesson: int
+    kind: AdoptionKind
+    linked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneFact:
+    """What the submit guard needs of a milestone: its number, term and reported status."""
+
+    number: int
+    term: MilestoneTerm
+    status: MilestoneStatus
 
 
 @dataclass(frozen=True, slots=True)
 class ContentFacts:
-    """What a project's content holds, as the submit guard needs to know it."""
+    """What a project's content holds, as the submit guard needs to know it (read lean, on the
+    command path): lesson numbers, decisions and milestones."""
 
-    lessons: tuple[Lesson, ...] = ()
-    decisions: tuple[AdoptionDecision, ...] = ()
-    milestones: tuple[Milestone, ...] = ()
+    lessons: tuple[int, ...] = ()
+    decisions: tuple[DecisionFact, ...] = ()
+    milestones: tuple[MilestoneFact, ...] = ()
 
     @classmethod
     def of(
@@ -195,7 +225,16 @@ class ContentFacts:
         milestones: Iterable[Milestone],
     ) -> ContentFacts:
         """Facts from a project's lessons, decisions and milestones."""
-        return cls(tuple(lessons), tuple(decisions), tuple(milestones))
+        lessons = list(lessons)
+        number_of = {ls.id: ls.number for ls in lessons}
+        return cls(
+            tuple(ls.number for ls in lessons),
+            tuple(
+                DecisionFact(number_of.get(d.lesson_id, 0), d.kind, bool(d.milestone_ids))
+                for d in decisions
+            ),
+            tuple(MilestoneFact(m.number, m.term, m.status) for m in milestones),
+        )
 
 
 def _numbers(values: Iterable[int]) -> str:
@@ -215,9 +254,9 @@ def missing_content(req: ContentRequirements, facts: ContentFacts) -> Problems:
             f"the lesson register holds {lessons} lesson(s), at least {req.lessons} are needed "
             "(patok lesson add)",
         )
-    decided = {d.lesson_id: d for d in facts.decisions}
+    decided = {d.lesson for d in facts.decisions}
     if req.decisions_on_all_lessons:
-        open_ = [ls.number for ls in facts.lessons if ls.id not in decided]
+        open_ = [number for number in facts.lessons if number not in decided]
         if open_:
             out.add(
                 here,
@@ -234,8 +273,7 @@ def missing_content(req: ContentRequirements, facts: ContentFacts) -> Problems:
             "are needed",
         )
     if req.decisions_linked_to_milestones:
-        number_of = {ls.id: ls.number for ls in facts.lessons}
-        unlinked = [number_of.get(d.lesson_id, 0) for d in taken if not d.milestone_ids]
+        unlinked = [d.lesson for d in taken if not d.linked]
         if unlinked:
             out.add(
                 here,

@@ -658,7 +658,7 @@ class Planning:
         """A member or a coordinator uploads the group's report (checked against the programme)."""
         now = self._engine.clock.now()
         with self._engine.unit_of_work(write=True) as uow:
-            cohort = uow.cohorts.by_code(cmd.cohort_code)
+            cohort = cohort_for(uow, cmd.cohort_code, cmd.actor_id, Action.VIEW_BENCHMARKING)
             assert cohort.id is not None
             groups = {g.code: g for g in uow.benchmarking.groups(cohort.id)}
             group = groups.get(cmd.group_code)

@@ -165,11 +165,7 @@ class Engine:
             present |= {r.kind for r in on_file}
             if not stage_def.requires.is_empty():
                 requirements = stage_def.requires
-                facts = ContentFacts.of(
-                    uow.content.lessons([view.project_id]),
-                    uow.content.decisions([view.project_id]),
-                    uow.content.milestones([view.project_id]),
-                )
+                facts = uow.content.facts(view.project_id)
         attempt = Attempt(
             state=view.state,
             relations=view.relations,

@@ -14,6 +14,7 @@ from domain.benchmarking import Contact, Group, GroupReport, HostPartner, Visit
 from domain.content import (
     AdoptionDecision,
     AdoptionKind,
+    ContentFacts,
     Lesson,
     Milestone,
     MilestoneStatus,
@@ -606,6 +607,10 @@ class BenchmarkStore(Protocol):
 
 class ContentStore(Protocol):
     """Lessons, adoption decisions and milestones of change projects."""
+
+    def facts(self, project_id: int) -> ContentFacts:
+        """What the project's content holds, for the submit guard (read lean: the command path)."""
+        ...
 
     def add_lesson(
         self,

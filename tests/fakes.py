@@ -38,6 +38,7 @@ from domain.benchmarking import (
 from domain.content import (
     AdoptionDecision,
     AdoptionKind,
+    ContentFacts,
     Lesson,
     Milestone,
     MilestoneStatus,
@@ -1062,6 +1063,14 @@ class FakeContentStore:
     @property
     def _s(self) -> FakeState:
         return self._txn.state
+
+    def facts(self, project_id: int) -> ContentFacts:
+        """What the project's content holds, for the submit guard."""
+        return ContentFacts.of(
+            self.lessons([project_id]),
+            self.decisions([project_id]),
+            self.milestones([project_id]),
+        )
 
     def add_lesson(
         self,

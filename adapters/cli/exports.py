@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 
 from adapters.cli.common import actor_id, patok, project_id, refusals, state
-from adapters.exports.html import record_page, sheet_page
-from adapters.exports.pdf import record_pdf
-from adapters.exports.tables import host_sheet, to_csv, to_xlsx, trace_sheet
 from domain.errors import ValidationFailed
+
+# The exporters (openpyxl, fpdf2, Jinja2) are imported by the commands that use them, so that
+# every other command starts without loading them.
 
 export_app = typer.Typer(help="Ekspor laporan / export reports.", no_args_is_help=True)
 
@@ -61,6 +61,9 @@ def _format(value: str, allowed: tuple[str, ...]) -> str:
 @refusals
 def export_trace(cohort: str, who: As, fmt: Format = "csv", out: Out = None) -> None:
     """Tabel ketertelusuran: praktik mitra → pelajaran → keputusan → tonggak → status."""
+    from adapters.exports.html import sheet_page
+    from adapters.exports.tables import to_csv, to_xlsx, trace_sheet
+
     chosen = _format(fmt, ("csv", "xlsx", "html"))
     table = patok().reports.trace(cohort, actor_id(who))
     lang = state().lang
@@ -79,6 +82,9 @@ def export_trace(cohort: str, who: As, fmt: Format = "csv", out: Out = None) -> 
 @refusals
 def export_hosts(cohort: str, who: As, fmt: Format = "csv", out: Out = None) -> None:
     """Per mitra: apa yang diajarkan dan berapa proyek yang mengadopsi atau mengadaptasinya."""
+    from adapters.exports.html import sheet_page
+    from adapters.exports.tables import host_sheet, to_csv, to_xlsx
+
     chosen = _format(fmt, ("csv", "xlsx", "html"))
     report = patok().reports.hosts(cohort, actor_id(who))
     lang = state().lang
@@ -102,6 +108,9 @@ def export_record(
     out: Out = None,
 ) -> None:
     """Catatan benchmarking dan seminar peserta (HTML atau PDF) / a participant's record."""
+    from adapters.exports.html import record_page
+    from adapters.exports.pdf import record_pdf
+
     chosen = _format(fmt, ("html", "pdf"))
     record = patok().reports.participant(project_id(project), actor_id(who))
     lang = state().lang

@@ -38,6 +38,7 @@ from adapters.db.orm import (
     VisitParticipantRow,
     VisitRow,
 )
+from adapters.db.rawsql import RawSql
 from domain.audit import utc_naive
 from domain.benchmarking import (
     AgendaItem,
@@ -51,8 +52,11 @@ from domain.benchmarking import (
 from domain.content import (
     AdoptionDecision,
     AdoptionKind,
+    ContentFacts,
+    DecisionFact,
     Lesson,
     Milestone,
+    MilestoneFact,
     MilestoneStatus,
     MilestoneTerm,
 )
@@ -421,11 +425,39 @@ class SqlBenchmarkStore:
         return [Booking(*row) for row in rows]
 
 
+_FACT_LESSONS = "SELECT number FROM lessons WHERE project_id = :pid ORDER BY number"
+_FACT_DECISIONS = """
+SELECT l.number, d.kind,
+       EXISTS (SELECT 1 FROM adoption_milestones m WHERE m.decision_id = d.id)
+FROM adoption_decisions d JOIN lessons l ON l.id = d.lesson_id
+WHERE d.project_id = :pid ORDER BY l.number
+"""
+_FACT_MILESTONES = (
+    "SELECT number, term, status FROM milestones WHERE project_id = :pid ORDER BY number"
+)
+
+
 class SqlContentStore:
     """Lessons, adoption decisions and milestones in SQL."""
 
-    def __init__(self, session: Callable[[], Session]) -> None:
+    def __init__(self, raw: RawSql, session: Callable[[], Session]) -> None:
+        self._raw = raw
         self._session_of = session
+
+    def facts(self, project_id: int) -> ContentFacts:
+        """What the project's content holds: three small queries on the driver's cursor."""
+        params = {"pid": project_id}
+        return ContentFacts(
+            tuple(int(r[0]) for r in self._raw.all(_FACT_LESSONS, params)),
+            tuple(
+                DecisionFact(int(n), AdoptionKind(kind), bool(linked))
+                for n, kind, linked in self._raw.all(_FACT_DECISIONS, params)
+            ),
+            tuple(
+                MilestoneFact(int(n), MilestoneTerm(term), MilestoneStatus(status))
+                for n, term, status in self._raw.all(_FACT_MILESTONES, params)
+            ),
+        )
 
     def add_lesson(
         self,

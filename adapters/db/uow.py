@@ -65,7 +65,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditStore(raw, self.session)
         self.alerts = SqlAlertStore(raw, self.session)
         self.benchmarking = SqlBenchmarkStore(self.session)
-        self.content = SqlContentStore(self.session)
+        self.content = SqlContentStore(raw, self.session)
         self.seminars = SqlSeminarStore(self.session)
         return self
 

@@ -80,7 +80,7 @@ def test_no_requirements_means_nothing_is_missing_even_without_content() -> None
 
 
 def test_too_few_lessons_names_how_many_there_are_and_are_needed() -> None:
-    missing = missing_content(ContentRequirements(lessons=3), ContentFacts((lesson(1),)))
+    missing = missing_content(ContentRequirements(lessons=3), ContentFacts.of((lesson(1),), (), ()))
     assert missing.en == [
         "the lesson register holds 1 lesson(s), at least 3 are needed (patok lesson add)"
     ]
@@ -88,15 +88,18 @@ def test_too_few_lessons_names_how_many_there_are_and_are_needed() -> None:
 
 
 def test_undecided_lessons_are_named_by_number() -> None:
-    facts = ContentFacts((lesson(1), lesson(2), lesson(3)), (decision(2, AdoptionKind.NOT_ADOPT),))
+    facts = ContentFacts.of(
+        (lesson(1), lesson(2), lesson(3)), (decision(2, AdoptionKind.NOT_ADOPT),), ()
+    )
     missing = missing_content(ContentRequirements(decisions_on_all_lessons=True), facts)
     assert missing.en == ["lesson(s) #1, #3 have no adoption decision yet (adopt/adapt/not adopt)"]
 
 
 def test_not_adopted_lessons_do_not_count_towards_adopted_or_adapted() -> None:
-    facts = ContentFacts(
+    facts = ContentFacts.of(
         (lesson(1), lesson(2)),
         (decision(1, AdoptionKind.NOT_ADOPT), decision(2, AdoptionKind.ADAPT, (5,))),
+        (),
     )
     assert not missing_content(ContentRequirements(adopted_or_adapted=1), facts)
     missing = missing_content(ContentRequirements(adopted_or_adapted=2), facts)
@@ -104,13 +107,14 @@ def test_not_adopted_lessons_do_not_count_towards_adopted_or_adapted() -> None:
 
 
 def test_adopted_lessons_without_a_milestone_are_named_but_not_adopted_ones_never() -> None:
-    facts = ContentFacts(
+    facts = ContentFacts.of(
         (lesson(1), lesson(2), lesson(3)),
         (
             decision(1, AdoptionKind.ADOPT),
             decision(2, AdoptionKind.ADAPT, (7,)),
             decision(3, AdoptionKind.NOT_ADOPT),
         ),
+        (),
     )
     missing = missing_content(ContentRequirements(decisions_linked_to_milestones=True), facts)
     assert missing.en == [
@@ -119,7 +123,7 @@ def test_adopted_lessons_without_a_milestone_are_named_but_not_adopted_ones_neve
 
 
 def test_missing_milestone_terms_are_named_in_both_languages() -> None:
-    facts = ContentFacts(milestones=(milestone(1, MilestoneTerm.MEDIUM),))
+    facts = ContentFacts.of((), (), (milestone(1, MilestoneTerm.MEDIUM),))
     req = ContentRequirements(milestones=3, milestone_terms=list(MilestoneTerm))
     missing = missing_content(req, facts)
     assert missing.en == [
@@ -130,13 +134,15 @@ def test_missing_milestone_terms_are_named_in_both_languages() -> None:
 
 
 def test_planned_milestones_of_a_reported_term_are_missing_but_done_or_slipped_are_not() -> None:
-    facts = ContentFacts(
-        milestones=(
+    facts = ContentFacts.of(
+        (),
+        (),
+        (
             milestone(1, MilestoneTerm.SHORT, MilestoneStatus.DONE),
             milestone(2, MilestoneTerm.SHORT),
             milestone(3, MilestoneTerm.SHORT, MilestoneStatus.SLIPPED),
             milestone(4, MilestoneTerm.LONG),
-        )
+        ),
     )
     missing = missing_content(ContentRequirements(milestones_reported=[MilestoneTerm.SHORT]), facts)
     assert missing.en == [
