@@ -386,10 +386,11 @@ def check_lesson(
         ("success_key", success_key, "kunci sukses mitra", "the key to the host's success"),
         ("lesson", lesson, "pelajaran yang dipetik", "the lesson learned"),
     )  # fmt: skip
+    flags = {"success_key": "--key"}  # the command line's names of the fields
     for name, value, what_id, what_en in fields:
         if _blank(value):
             out.add(
-                at.get(name, ("--" + name.replace("_", "-"),) * 2),
+                at.get(name, (flags.get(name, f"--{name}"),) * 2),
                 f"wajib diisi: {what_id}",
                 f"required: {what_en}",
             )

@@ -103,11 +103,18 @@ class CohortIndex:
             if role in roles and role in held:
                 assert pid is not None
                 return pid, role
-        allowed_id = ", ".join(sorted(r.value for r in roles))
+        names = sorted(r.value for r in roles)
+        plural = {"coach": "coaches"}
+        listed_en = [plural.get(n, f"{n}s") for n in names]
+        either_en = (
+            listed_en[0]
+            if len(listed_en) == 1
+            else ", ".join(listed_en[:-1]) + f" or {listed_en[-1]}"
+        )
         problems.add(
             where,
-            f"{ref} bukan {allowed_id} angkatan {self.cohort.code}",
-            f"{ref} is not a {allowed_id.replace(', ', ' or ')} of cohort {self.cohort.code}",
+            f"{ref} tidak termasuk {'/'.join(names)} angkatan {self.cohort.code}",
+            f"{ref} is not among the {either_en} of cohort {self.cohort.code}",
         )
         return None
 

@@ -231,10 +231,17 @@ def programme_show(code: str, as_json: Json = False) -> None:
         return
     typer.echo(f"{p.key}  {p.name} / {p.name_en}  ({p.project_term}; {p.legal_basis})")
     for s in p.stages:
+        needs = {k: v for k, v in s.requires.model_dump(mode="json").items() if v}
         typer.echo(
             f"  {s.code:17} {s.duration_working_days:3} hk/wd  approvers={','.join(s.approvers)}  "
             f"artifacts={','.join(s.required_artifacts) or '-'}  reminders={s.reminder_offsets}"
+            + (f"  requires={needs}" if needs else "")
         )
+    grading = p.grading
+    typer.echo(
+        f"  grades={','.join(p.grades)}  failing={','.join(sorted(grading.failing_grades(p.grades)))}"
+        f"  remediation cap={grading.cap(p.grades)}  seminars={','.join(p.seminars)}"
+    )
 
 
 @programme_app.command("check")

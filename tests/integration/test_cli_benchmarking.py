@@ -156,7 +156,7 @@ def test_lessons_decisions_and_milestones_from_the_cli(cli: Cli) -> None:
     line = refused(cli, "lesson", "add", "p1@uji.go.id", "--practice", "e-Planning", "--as", "p1@uji.go.id")  # fmt: skip
     assert line == (
         "Lesson refused, nothing was stored: --host: required: the host partner where the "
-        "practice was observed; --evidence: required: the evidence seen; --success-key: "
+        "practice was observed; --evidence: required: the evidence seen; --key: "
         "required: the key to the host's success; --lesson: required: the lesson learned"
     )
     done = cli(

@@ -196,7 +196,7 @@ def test_a_lesson_without_a_host_practice_names_each_missing_field() -> None:
     assert problems.en == [
         "--host: required: the host partner where the practice was observed",
         "--practice: required: the observed best practice (what)",
-        "--success-key: required: the key to the host's success",
+        "--key: required: the key to the host's success",
     ]
     assert (
         problems.id[0] == "--host: wajib diisi: mitra benchmarking (lokus) tempat praktik diamati"
