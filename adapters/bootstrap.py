@@ -12,17 +12,22 @@ from adapters.db.uow import SqlUnitOfWorkFactory
 from adapters.logging import configure_logging
 from adapters.programmes import builtin_programmes
 from adapters.settings import Settings
+from states.benchmarking import Planning
 from states.cohorts import CohortService
+from states.content import ProjectContent
 from states.engine import Engine
 from states.extensions import Extensions
 from states.ports import Clock, UnitOfWorkFactory
 from states.queries import Queries
+from states.reports import Reports
+from states.seminars import Seminars
 from states.sweep import Sweeper
 
 
 @dataclass(frozen=True, slots=True)
 class Patok:
-    """Everything a door needs: the engine, cohort operations and queries on one store."""
+    """Everything a door needs: the engine, cohort operations, benchmarking (planning, project
+    content, seminars, reports) and queries on one store."""
 
     settings: Settings
     database: SqlEngine | None
@@ -32,6 +37,10 @@ class Patok:
     queries: Queries
     sweeper: Sweeper
     extensions: Extensions
+    planning: Planning
+    content: ProjectContent
+    seminars: Seminars
+    reports: Reports
 
     def with_clock(self, clock: Clock) -> Patok:
         """The same store and settings driven by another clock (demos, simulations)."""
@@ -48,6 +57,7 @@ def _assemble(
 ) -> Patok:
     engine = Engine(factory, clock)
     sweeper = Sweeper(engine, public_url=settings.public_url, webhook_url=settings.webhook_url)
+    seminars = Seminars(engine)
     return Patok(
         settings,
         database,
@@ -57,6 +67,10 @@ def _assemble(
         Queries(engine),
         sweeper,
         Extensions(engine),
+        Planning(engine),
+        ProjectContent(engine),
+        seminars,
+        Reports(engine, seminars),
     )
 
 

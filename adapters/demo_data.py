@@ -19,9 +19,10 @@ import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from typing import Final
 
+from domain.benchmarking import AgendaSpec, BenchmarkPlan, Contact, GroupSpec, HostSpec, VisitSpec
 from domain.nip import Gender, synthetic_nip
 from domain.roster import Roster, RosterParticipant, RosterPerson
 
@@ -33,7 +34,12 @@ __all__ = [
     "DEMO_PROGRAMME",
     "DEMO_TIMEZONE",
     "FOCUS_THEMES",
+    "GROUP_CODES",
+    "PRACTICES",
     "REGENCY_COUNTS",
+    "SEED001_HOSTS",
+    "SEED003_HOSTS",
+    "seed001_plan",
     "seed001_roster",
 ]
 
@@ -386,3 +392,231 @@ def seed001_roster() -> Roster:
         examiners=examiners,
         participants=participants,
     )
+
+
+# --- Benchmarking to Best Practice: seed 001's host units and groups, seed 003's host units ------
+
+GROUP_CODES: Final[tuple[str, ...]] = ("I", "II", "III", "IV")
+"""Seed 001's groups (*Kelompok I–IV*), in the order of :data:`FOCUS_THEMES`."""
+
+TANGERANG: Final = "Pemerintah Kota Tangerang"
+SEED001_REASONS: Final[tuple[str, ...]] = (
+    "Penghargaan Kastria Bakti Husada Kesehatan dari Menteri Kesehatan atas kepemimpinan Wali Kota "
+    "Tangerang dalam mengerahkan dan memberdayakan masyarakat untuk hidup sehat",
+    "Inovatif Government Award 2012 dari Kementerian Dalam Negeri",
+    "Indeks Kota Cerdas Indonesia untuk kategori kota berpenduduk di atas 1 juta jiwa",
+)
+"""Why BPSDM Maluku chose Kota Tangerang (seed 001)."""
+
+
+def _tangerang(code: str, unit: str, focus: str) -> HostSpec:
+    return HostSpec(
+        code=code,
+        agency=TANGERANG,
+        unit=unit,
+        city="Kota Tangerang",
+        province="Banten",
+        timezone="WIB",
+        focus=focus,
+        reasons=SEED001_REASONS,
+        contact=Contact(name=f"Sekretariat {unit}", role="Narahubung kunjungan (contoh demo)"),
+    )
+
+
+SEED001_HOSTS: Final[tuple[HostSpec, ...]] = (
+    _tangerang("tng-bappeda", "Bappeda", FOCUS_THEMES[_PLAN]),
+    _tangerang("tng-dpkd", "DPKD", FOCUS_THEMES[_PLAN]),
+    _tangerang("tng-karawaci", "Kantor Kecamatan Karawaci", FOCUS_THEMES[_HEALTH]),
+    _tangerang("tng-dinsos", "Dinas Sosial", FOCUS_THEMES[_MSME]),
+    _tangerang("tng-perindagkop", "Dinas Perindag dan Koperasi", FOCUS_THEMES[_MSME]),
+    _tangerang("tng-bkpsdm", "Badan Kepegawaian dan Pengembangan SDM", FOCUS_THEMES[_EKINERJA]),
+)
+"""Seed 001's host units at Kota Tangerang: group I at Bappeda and DPKD, group II at Kecamatan
+Karawaci, group III at Dinas Sosial and Dinas Perindag dan Koperasi, group IV at BKPSDM."""
+
+GROUP_HOSTS: Final[Mapping[str, tuple[str, ...]]] = {
+    "I": ("tng-bappeda", "tng-dpkd"),
+    "II": ("tng-karawaci",),
+    "III": ("tng-dinsos", "tng-perindagkop"),
+    "IV": ("tng-bkpsdm",),
+}
+
+_BOGOR: Final = "Pemerintah Kota Bogor"
+SEED003_HOSTS: Final[tuple[HostSpec, ...]] = (
+    HostSpec(
+        code="bgr-diskominfostandi",
+        agency=_BOGOR,
+        unit="Dinas Komunikasi, Informatika, Statistika, dan Persandian (Diskominfostandi)",
+        city="Kota Bogor",
+        province="Jawa Barat",
+        timezone="WIB",
+        focus="Program pemanfaatan teknologi informasi dan sistem jaringan yang dikembangkan "
+        "untuk mendukung program pemerintah",
+    ),
+    HostSpec(
+        code="bgr-bappeda",
+        agency=_BOGOR,
+        unit="Badan Perencanaan dan Pembangunan Daerah (Bappeda)",
+        city="Kota Bogor",
+        province="Jawa Barat",
+        timezone="WIB",
+        focus="Bagaimana Pemerintah Kota Bogor merencanakan dan mewujudkan mimpinya ke depan",
+    ),
+    HostSpec(
+        code="bgr-bapenda",
+        agency=_BOGOR,
+        unit="Badan Pendapatan Daerah (Bapenda)",
+        city="Kota Bogor",
+        province="Jawa Barat",
+        timezone="WIB",
+        focus="Kiat-kiat meningkatkan Pendapatan Asli Daerah (PAD) dalam rangka mewujudkan "
+        "kesejahteraan warga",
+    ),
+)
+"""Seed 003's three host units at Kota Bogor (Diklatpim IV Angkatan V Sumatera Barat, 2017)."""
+
+
+@dataclass(frozen=True)
+class Practice:
+    """An illustrative best practice of a demo host (invented for the demo, not from the seeds)."""
+
+    practice: str
+    location: str
+    evidence: str
+    success_key: str
+    lesson: str
+
+
+PRACTICES: Final[Mapping[str, tuple[Practice, ...]]] = {
+    "tng-bappeda": (
+        Practice(
+            "e-Planning terintegrasi dari Musrenbang sampai RKPD dan KUA-PPAS",
+            "Bidang Perencanaan, aplikasi e-Planning",
+            "Peragaan aplikasi; dokumen RKPD 2018",
+            "Satu basis data usulan yang dipakai semua OPD, dikawal langsung oleh Sekda",
+            "Usulan dan anggaran disusun pada satu sistem sehingga selisih RKPD dan APBD mengecil",
+        ),
+        Practice(
+            "Forum konsultasi publik rancangan RKPD secara daring",
+            "Ruang rapat Bappeda",
+            "Notulen forum dan rekap masukan warga",
+            "Jadwal tetap dan umpan balik tertulis kepada pengusul",
+            "Masukan warga dicatat dan dijawab, sehingga usulan berulang berkurang",
+        ),
+    ),
+    "tng-dpkd": (
+        Practice(
+            "Rekonsiliasi kas dan aset harian berbasis aplikasi",
+            "Bidang Akuntansi DPKD",
+            "Laporan rekonsiliasi harian; LHP BPK opini WTP",
+            "Petugas akuntansi di setiap OPD dan tenggat rekonsiliasi yang ditegakkan",
+            "Rekonsiliasi rutin mencegah temuan aset yang menghambat opini WTP",
+        ),
+    ),
+    "tng-karawaci": (
+        Practice(
+            "Posyandu dan Puskesmas berbagi data balita per kelurahan",
+            "Kantor Kecamatan Karawaci dan Puskesmas Karawaci",
+            "Papan data gizi balita; rekap kunjungan posyandu",
+            "Camat memimpin rapat bulanan lintas sektor dengan data yang sama",
+            "Kecamatan dapat menggerakkan kelurahan bila data kesehatan dibagi setiap bulan",
+        ),
+        Practice(
+            "Gerakan hidup sehat berbasis RW",
+            "Kelurahan di Kecamatan Karawaci",
+            "Foto kegiatan dan daftar kader per RW",
+            "Kader RW yang dilatih dan diberi penghargaan",
+            "Pelibatan kader RW memperluas jangkauan program kesehatan",
+        ),
+    ),
+    "tng-dinsos": (
+        Practice(
+            "Basis data terpadu keluarga miskin yang terhubung ke pendampingan usaha",
+            "Bidang Pemberdayaan Sosial",
+            "Contoh kartu keluarga penerima dan catatan pendampingan",
+            "Verifikasi lapangan berkala dan satu nomor induk keluarga",
+            "Bantuan usaha tepat sasaran bila data kemiskinan diverifikasi dan dipadukan",
+        ),
+    ),
+    "tng-perindagkop": (
+        Practice(
+            "Inkubator UMKM dengan pemasaran daring produk lokal",
+            "Rumah Kemasan dan galeri UMKM",
+            "Katalog produk daring; data omzet peserta inkubasi",
+            "Kemitraan dengan ritel modern dan pendampingan kemasan",
+            "UMKM naik kelas bila kemasan, izin dan pemasaran didampingi sekaligus",
+        ),
+    ),
+    "tng-bkpsdm": (
+        Practice(
+            "e-Kinerja harian yang terhubung dengan tambahan penghasilan pegawai",
+            "Bidang Penilaian Kinerja BKPSDM",
+            "Peragaan aplikasi e-Kinerja; Perwal tentang TPP",
+            "Atasan memverifikasi aktivitas harian dan TPP mengikuti capaian",
+            "Kinerja harian yang diverifikasi atasan membuat TPP adil dan terukur",
+        ),
+        Practice(
+            "Peta jabatan dan kebutuhan pegawai berbasis analisis beban kerja",
+            "Bidang Pengembangan SDM",
+            "Dokumen ABK dan peta jabatan",
+            "Data ABK diperbarui tiap tahun dan dipakai untuk mutasi",
+            "Penempatan pegawai sesuai beban kerja meningkatkan efektivitas unit",
+        ),
+    ),
+}
+"""Illustrative practices per demo host, for the demo's lessons (invented; the seeds name none)."""
+
+
+def seed001_plan(roster: Roster, first_day: date, *, days: int = 3) -> BenchmarkPlan:
+    """Seed 001's benchmarking plan for the demo cohort: the six host units at Kota Tangerang,
+    groups I–IV (10 participants each, by focus theme, i.e. by their coach) and one visit of
+    ``days`` days from ``first_day``, with each group at its host units every day, accompanied by
+    the coaches and coordinators."""
+    coach_theme = {coach.nip: theme for theme, coach in enumerate(roster.coaches)}
+    members: dict[int, list[str]] = {theme: [] for theme in range(len(FOCUS_THEMES))}
+    for p in roster.participants:
+        members[coach_theme[p.coach or ""]].append(p.nip)
+    groups = tuple(
+        GroupSpec(
+            code=code,
+            theme=FOCUS_THEMES[theme],
+            members=tuple(members[theme]),
+            hosts=GROUP_HOSTS[code],
+        )
+        for theme, code in enumerate(GROUP_CODES)
+    )
+    topics = (
+        "Paparan mitra dan diskusi: {focus}",
+        "Observasi lapangan dan pengumpulan data praktik terbaik",
+        "Wawancara kunci sukses dan penyusunan bahan laporan kelompok",
+    )
+    agenda: list[AgendaSpec] = []
+    for day_index in range(days):
+        day = date.fromordinal(first_day.toordinal() + day_index)
+        for code in GROUP_CODES:
+            hosts = GROUP_HOSTS[code]
+            host = hosts[day_index % len(hosts)]
+            focus = next(h.focus for h in SEED001_HOSTS if h.code == host)
+            agenda.append(
+                AgendaSpec(
+                    day=day,
+                    host=host,
+                    group=code,
+                    starts=time(9, 0),
+                    ends=time(15, 0),
+                    topic=topics[min(day_index, len(topics) - 1)].format(focus=focus),
+                )
+            )
+    visit = VisitSpec(
+        code="TNG",
+        host_agency=TANGERANG,
+        city="Kota Tangerang",
+        timezone="WIB",
+        start=first_day,
+        end=date.fromordinal(first_day.toordinal() + days - 1),
+        groups=GROUP_CODES,
+        companions=tuple(p.nip for p in (*roster.coaches, *roster.coordinators)),
+        agenda=tuple(agenda),
+        note="Benchmarking to Best Practice Diklat PIM III Angkatan XIII (seed 001)",
+    )
+    return BenchmarkPlan(hosts=SEED001_HOSTS, groups=groups, visits=(visit,), source="seed001")

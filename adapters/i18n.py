@@ -40,6 +40,16 @@ _LABELS: dict[str, tuple[str, str]] = {
     "status": ("Status", "Status"),
     "due": ("tenggat", "due"),
     "days_late": ("hari kerja terlambat", "working days late"),
+    "group": ("Kel.", "Group"),
+    "visit": ("Kunj.", "Visit"),
+    "content": ("Isi", "Content"),
+    "content.legend": (
+        "Isi = pelajaran/keputusan (diadopsi atau diadaptasi)/tonggak; !n = tonggak meleset",
+        "Content = lessons/decisions (adopted or adapted)/milestones; !n = slipped milestones",
+    ),
+    "visit.planned": ("rencana", "planned"),
+    "visit.under_way": ("berjalan", "under way"),
+    "visit.done": ("selesai", "done"),
 }
 
 

@@ -2,7 +2,9 @@
 
 Drives N projects through all 12 actions (submit with its artifacts + approve, in each of the six
 stages), one committed transaction per action, on an SQLite file in WAL mode with
-synchronous=NORMAL. The floor does one UPDATE + one INSERT + COMMIT per action on the same kind of
+synchronous=NORMAL. Before each stage, the content the programme requires for it (lessons,
+adoption decisions, milestones) is recorded for every project outside the timed part; the timed
+submissions of those stages check it, as every submission does. The floor does one UPDATE + one INSERT + COMMIT per action on the same kind of
 file. Prints both rates, their ratio, and the process's peak memory.
 
     .venv/bin/python bench/engine_throughput.py --projects 2000
@@ -25,7 +27,16 @@ from adapters.db import project_store as ps
 from adapters.db.database import SQLITE_AUTOCHECKPOINT, make_engine, upgrade
 from adapters.demo_data import seed001_roster
 from adapters.settings import Settings
+from domain.bench_commands import (
+    AddMilestone,
+    DecideAdoption,
+    RecordHost,
+    RecordLesson,
+    ReportMilestone,
+)
+from domain.benchmarking import HostSpec
 from domain.commands import ApproveStage, CreateCohort, ImportRoster, SubmitStage
+from domain.content import AdoptionKind, ContentRequirements, MilestoneStatus
 from domain.model import ArtifactUpload, Person
 from domain.programme import STAGE_CODES, ProgrammeDefinition
 
@@ -78,6 +89,19 @@ def setup(app: Patok, projects: int) -> list[tuple[int, int, int]]:
             )
         )
         app.cohorts.import_roster(ImportRoster(actor_id=organiser, cohort_code=code, roster=roster))
+        app.planning.record_host(
+            RecordHost(
+                actor_id=organiser,
+                cohort_code=code,
+                host=HostSpec(
+                    code="tng-bappeda",
+                    agency="Pemerintah Kota Tangerang",
+                    unit="Bappeda",
+                    city="Kota Tangerang",
+                    timezone="WIB",
+                ),
+            )
+        )
         with app.engine.unit_of_work() as uow:
             cohort = uow.cohorts.by_code(code)
             assert cohort.id is not None
@@ -101,20 +125,80 @@ def uploads(programme: ProgrammeDefinition) -> dict[str, tuple[ArtifactUpload, .
     }
 
 
+def record_content(
+    app: Patok, projects: list[tuple[int, int, int]], requires: ContentRequirements
+) -> None:
+    """Record, for every project, what a stage requires (not timed)."""
+    if requires.is_empty():
+        return
+    content = app.content
+    target = date(2027, 1, 4)
+    for pid, participant, _ in projects:
+        for n in range(requires.lessons):
+            content.record_lesson(
+                RecordLesson(
+                    actor_id=participant,
+                    project_id=pid,
+                    host="tng-bappeda",
+                    practice=f"e-Planning {n + 1}",
+                    evidence="RKPD",
+                    success_key="Komitmen pimpinan",
+                    lesson="Perencanaan berbasis data",
+                )
+            )
+        for term in requires.milestone_terms:
+            content.add_milestone(
+                AddMilestone(
+                    actor_id=participant,
+                    project_id=pid,
+                    title=term.value,
+                    term=term,
+                    target_date=target,
+                )
+            )
+        with app.engine.unit_of_work() as uow:
+            lessons = uow.content.lessons([pid]) if requires.decisions_on_all_lessons else []
+            milestones = uow.content.milestones([pid])
+        for lesson in lessons:
+            content.decide(
+                DecideAdoption(
+                    actor_id=participant,
+                    lesson_id=lesson.id,
+                    kind=AdoptionKind.ADOPT,
+                    rationale="Sesuai kebutuhan",
+                    milestones=(1,),
+                )
+            )
+        for m in milestones:
+            if m.term in requires.milestones_reported:
+                content.report_milestone(
+                    ReportMilestone(
+                        actor_id=participant,
+                        milestone_id=m.id,
+                        status=MilestoneStatus.DONE,
+                        evidence="Berita acara",
+                    )
+                )
+
+
 def drive(app: Patok, projects: list[tuple[int, int, int]]) -> tuple[int, float]:
-    """Submit and approve every stage of every project; return (actions, seconds)."""
+    """Submit and approve every stage of every project; return (actions, timed seconds)."""
     with app.engine.unit_of_work() as uow:
         view = uow.projects.load(projects[0][0], 0)
-        files = uploads(app.engine.programme(uow, view.programme_checksum))
+        programme = app.engine.programme(uow, view.programme_checksum)
+    files = uploads(programme)
     engine = app.engine
     actions = 0
-    started = time.perf_counter()
+    elapsed = 0.0
     for stage in STAGE_CODES:
+        record_content(app, projects, programme.stage(stage).requires)
+        started = time.perf_counter()
         for pid, participant, mentor in projects:
             engine.submit(SubmitStage(actor_id=participant, project_id=pid, artifacts=files[stage]))
             engine.approve(ApproveStage(actor_id=mentor, project_id=pid))
             actions += 2
-    return actions, time.perf_counter() - started
+        elapsed += time.perf_counter() - started
+    return actions, elapsed
 
 
 def raw_floor(path: Path, projects: int, actions: int) -> float:

@@ -1,4 +1,6 @@
-"""Checks on uploaded artifacts against the programme: known kind, allowed type, size limit."""
+"""Checks on uploaded artifacts against the programme: known kind, allowed type, size limit, and
+content that is what its type says (a PDF that starts like a PDF, an Office file that is a zip
+package, a PNG or JPEG with its signature)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,22 @@ from collections.abc import Sequence
 from domain.errors import GuardFailed
 from domain.model import Artifact, ArtifactUpload
 from domain.programme import ProgrammeDefinition
+
+_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "application/zip": (b"PK\x03\x04",),
+}
+_OOXML = "application/vnd.openxmlformats-officedocument."
+
+
+def content_matches(media_type: str, content: bytes) -> bool:
+    """Whether the bytes begin as files of ``media_type`` do (types without a known signature
+    always match): a text file renamed ``laporan.pdf`` does not."""
+    key = "application/zip" if media_type.startswith(_OOXML) else media_type
+    signatures = _SIGNATURES.get(key)
+    return signatures is None or content.startswith(signatures)
 
 
 def check_uploads(
@@ -32,6 +50,15 @@ def check_uploads(
             problems_en.append(
                 f"{upload.filename}: type {upload.media_type} is not allowed for {spec.code} "
                 f"(allowed: {', '.join(spec.media_types)})"
+            )
+            continue
+        if not content_matches(upload.media_type, upload.content):
+            problems_id.append(
+                f"{upload.filename}: isinya bukan berkas {upload.media_type} (jenis berkas salah)"
+            )
+            problems_en.append(
+                f"{upload.filename}: its content is not a {upload.media_type} file "
+                "(wrong file type)"
             )
             continue
         limit = spec.max_size_mb * 1024 * 1024

@@ -127,3 +127,19 @@ class AuditChainBroken(DomainError):
     """The audit log's hash chain does not verify; names the first bad entry."""
 
     code = "audit_chain_broken"
+
+
+class PlanError(ValidationFailed):
+    """A benchmarking plan (hosts, groups, visits) that cannot be imported; lists every problem
+    with its line and field, and nothing of it is stored."""
+
+    code = "invalid_plan"
+
+    def __init__(self, problems: list[str], problems_en: list[str]) -> None:
+        super().__init__(
+            "Rencana benchmarking ditolak, tidak ada yang disimpan: " + "; ".join(problems),
+            "Benchmarking plan refused, nothing was stored: " + "; ".join(problems_en),
+            problems=problems_en,
+        )
+        self.problems = problems
+        self.problems_en = problems_en

@@ -3,7 +3,8 @@
 The actor's *relations* to a project are the roles they hold towards it: ``participant`` if it is
 their own project, ``mentor``/``coach`` if they are that participant's mentor/coach, ``coordinator``
 or ``examiner`` if they hold that role in the project's cohort. A mentor of someone else, or a
-coordinator of another cohort, has no relation and is refused.
+coordinator of another cohort, has no relation and is refused. Towards a benchmarking group, a
+member is its ``participant`` and the cohort's coordinators its ``coordinator``.
 """
 
 from __future__ import annotations
@@ -25,8 +26,24 @@ def allowed_roles(action: Action, approvers: Collection[Role] = ()) -> frozenset
         return frozenset({Role.PARTICIPANT})
     if action is Action.DECIDE_EXTENSION:
         return frozenset({Role.MENTOR, Role.COORDINATOR})
-    if action in (Action.WITHDRAW, Action.REOPEN, Action.MANAGE_COHORT):
+    if action in (
+        Action.WITHDRAW,
+        Action.REOPEN,
+        Action.MANAGE_COHORT,
+        Action.PLAN_BENCHMARKING,
+        Action.PLAN_SEMINAR,
+    ):
         return frozenset({Role.COORDINATOR})
+    if action is Action.RECORD_CONTENT:
+        return frozenset({Role.PARTICIPANT})
+    if action is Action.UPLOAD_GROUP_REPORT:
+        return frozenset({Role.PARTICIPANT, Role.COORDINATOR})
+    if action is Action.WATCH_MILESTONES:
+        return frozenset({Role.MENTOR, Role.COORDINATOR})
+    if action is Action.SCORE_SEMINAR:
+        return frozenset({Role.EXAMINER, Role.MENTOR, Role.COACH})
+    if action is Action.GRADE_SEMINAR:
+        return frozenset({Role.EXAMINER})
     if action is Action.VIEW_COHORT:
         return _STAFF
     return _ANYONE_RELATED

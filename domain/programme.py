@@ -15,6 +15,7 @@ Everything here is pure except the two loaders, :func:`load_programme_file` and
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
@@ -30,14 +31,18 @@ from pydantic import (
     model_validator,
 )
 
+from domain.content import ContentRequirements
 from domain.errors import ProgrammeFileError, UnknownProgramme
 from domain.roles import APPROVER_ROLES, ESCALATION_TARGETS, Role
+from domain.seminars import GradingRules, SeminarKind
 
 __all__ = [
     "DEFAULT_GRADES",
     "STAGE_CODES",
     "ArtifactSpec",
+    "ContentRequirements",
     "EscalationStep",
+    "GradingRules",
     "ProgrammeDefinition",
     "StageDefinition",
     "definition_from_json",
@@ -144,6 +149,9 @@ class ArtifactSpec(_Frozen):
         min_length=1,
     )
     max_size_mb: int = Field(default=20, ge=1)
+    scope: Literal["participant", "group"] = "participant"
+    """``group``: one file per benchmarking group (the group report), uploaded to the group once;
+    a member's submission needs it on file for their group (or attached)."""
 
     @field_validator("media_types")
     @classmethod
@@ -182,6 +190,8 @@ class StageDefinition(_Frozen):
     decision_working_days: int = Field(ge=1)
     revision_working_days: int = Field(ge=1)
     approver_escalation: list[EscalationStep]
+    requires: ContentRequirements = Field(default_factory=ContentRequirements)
+    """What the stage's content (lessons, adoption decisions, milestones) must hold to submit."""
 
     @field_validator("code")
     @classmethod
@@ -250,6 +260,8 @@ class ProgrammeDefinition(_Frozen):
     grades: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]] = Field(
         default_factory=lambda: list(DEFAULT_GRADES), min_length=1
     )
+    grading: GradingRules = Field(default_factory=GradingRules)
+    seminars: list[SeminarKind] = Field(default_factory=lambda: list(SeminarKind), min_length=1)
 
     @field_validator("artifacts")
     @classmethod
@@ -306,6 +318,7 @@ class ProgrammeDefinition(_Frozen):
                         f"(defined: {', '.join(defined)})",
                         ("stages", s_index, "required_artifacts", a_index),
                     )
+        self._check_grading()
         total = sum(s.duration_working_days for s in self.stages)
         if self.total_working_days is not None and total > self.total_working_days:
             raise DefinitionProblem(
@@ -314,6 +327,46 @@ class ProgrammeDefinition(_Frozen):
                 ("total_working_days",),
             )
         return self
+
+    def _check_grading(self) -> None:
+        """The grading rules name only grades of the scale and seminars of the programme."""
+        g = self.grading
+        scale = ", ".join(self.grades)
+        for name, value in (
+            *(("failing", grade) for grade in g.failing),
+            *(("bands", grade) for grade in g.bands),
+            *((("remediation_cap", g.remediation_cap),) if g.remediation_cap else ()),
+        ):
+            if value not in self.grades:
+                raise DefinitionProblem(
+                    f"grade {value!r} is not on the programme's scale ({scale})",
+                    ("grading", name),
+                )
+        if set(self.grades) <= g.failing_grades(self.grades) and len(self.grades) > 1:
+            raise DefinitionProblem("every grade is failing", ("grading", "failing"))
+        if g.cap(self.grades) in g.failing_grades(self.grades) and len(self.grades) > 1:
+            raise DefinitionProblem(
+                f"the remediation cap {g.cap(self.grades)!r} is a failing grade",
+                ("grading", "remediation_cap"),
+            )
+        floors = [g.bands[grade] for grade in self.grades if grade in g.bands]
+        if any(later >= earlier for earlier, later in itertools.pairwise(floors)):
+            raise DefinitionProblem(
+                "band floors must decrease from the best grade to the worst", ("grading", "bands")
+            )
+        if g.score_min >= g.score_max:
+            raise DefinitionProblem("score_min must be below score_max", ("grading", "score_min"))
+        for kind in g.certificate_requires:
+            if kind not in self.seminars:
+                raise DefinitionProblem(
+                    f"seminar {kind.value!r} is required for the certificate but not held "
+                    f"(seminars: {', '.join(self.seminars)})",
+                    ("grading", "certificate_requires"),
+                )
+
+    def group_artifacts(self) -> list[ArtifactSpec]:
+        """The artifacts that belong to a benchmarking group rather than to one participant."""
+        return [a for a in self.artifacts if a.scope == "group"]
 
     @property
     def key(self) -> str:

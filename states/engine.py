@@ -19,6 +19,7 @@ from structlog.contextvars import bound_contextvars
 from domain import policy
 from domain.artifacts import check_uploads
 from domain.audit import canonical_payload, entry_hash, stream_of_project
+from domain.benchmarking import GroupReport
 from domain.calendar import WorkingDayCalendar
 from domain.commands import (
     ApproveStage,
@@ -28,6 +29,7 @@ from domain.commands import (
     SubmitStage,
     WithdrawProject,
 )
+from domain.content import ContentFacts, ContentRequirements
 from domain.deadlines import Clock, first_check_at
 from domain.errors import ConflictError, NotFound
 from domain.model import Artifact, Gate, Outcome, Person
@@ -152,23 +154,42 @@ class Engine:
         programme = self.programme(uow, view.programme_checksum)
         stage_def = programme.stage(view.stage)
         uploads: list[tuple[Artifact, bytes]] = []
+        present: set[str] = set()
+        on_file: list[GroupReport] = []
+        requirements: ContentRequirements | None = None
+        facts: ContentFacts | None = None
         if isinstance(cmd, SubmitStage):
             uploads = check_uploads(programme, cmd.artifacts)
+            present = {a.kind for a, _ in uploads}
+            on_file = _group_reports(uow, view, programme, stage_def, present)
+            present |= {r.kind for r in on_file}
+            if not stage_def.requires.is_empty():
+                requirements = stage_def.requires
+                facts = uow.content.facts(view.project_id)
         attempt = Attempt(
             state=view.state,
             relations=view.relations,
             approvers=frozenset(stage_def.approvers),
-            present_artifacts=frozenset(a.kind for a, _ in uploads),
+            present_artifacts=frozenset(present),
             required_artifacts=tuple(stage_def.required_artifacts),
             text=text,
             target_stage=target,
+            requirements=requirements,
+            content=facts,
             actor_label=f"person {cmd.actor_id}",
             project_label=label,
+            extra={"group_artifacts": {a.code for a in programme.group_artifacts()}}
+            if isinstance(cmd, SubmitStage)
+            else {},
         )
         new_state = fire(attempt, trigger)
         event, payload, writes = _EFFECTS[trigger](
             self, view, programme, now, text, target, uploads
         )
+        if on_file:
+            payload["group_reports"] = [
+                {"kind": r.kind, "version": r.number, "sha256": r.sha256} for r in on_file
+            ]
         payload["from"] = view.state
         payload["to"] = new_state
         self.record(uow, view, cmd.actor_id, now, new_state, event, payload)
@@ -229,6 +250,24 @@ Effect = Callable[
     ],
     tuple[str, dict[str, Any], Writes],
 ]
+
+
+def _group_reports(
+    uow: UnitOfWork,
+    view: ProjectView,
+    programme: ProgrammeDefinition,
+    stage: StageDefinition,
+    attached: set[str],
+) -> list[GroupReport]:
+    """The group's reports that stand in for required group artifacts not attached."""
+    wanted = {
+        kind
+        for kind in stage.required_artifacts
+        if kind not in attached and programme.artifact(kind).scope == "group"
+    }
+    if not wanted:
+        return []
+    return [r for r in uow.benchmarking.reports_for(view.project_id) if r.kind in wanted]
 
 
 def _moved(view: ProjectView, expected: int) -> ConflictError:

@@ -6,7 +6,8 @@ submitted)* → approved``, where approval moves the project to the next stage's
 any non-final state, and ``reopen`` (coordinator, reason required) back to an earlier stage.
 
 The machine is built once at import and fired on a small carrier object per command, so no
-per-command machine is constructed. Guards raise :class:`~domain.errors.GuardFailed` or
+per-command machine is constructed. A submission must carry the stage's artifacts and, where the
+programme says so, content (lessons, adoption decisions, milestones). Guards raise :class:`~domain.errors.GuardFailed` or
 :class:`~domain.errors.Forbidden` with a specific message; callbacks have no side effects —
 persistence happens in the engine after the trigger succeeded.
 """
@@ -21,6 +22,7 @@ from typing import Any
 from transitions import EventData, Machine, MachineError
 
 from domain import policy
+from domain.content import ContentFacts, ContentRequirements, missing_content
 from domain.errors import GuardFailed, IllegalTransition
 from domain.model import Gate
 from domain.programme import STAGE_CODES
@@ -82,6 +84,10 @@ class Attempt:
     required_artifacts: tuple[str, ...] = ()
     text: str = ""
     target_stage: str | None = None
+    requirements: ContentRequirements | None = None
+    """What the stage's content must hold to submit (the programme's ``requires``)."""
+    content: ContentFacts | None = None
+    """What the project's content holds (lessons, adoption decisions, milestones)."""
     actor_label: str = ""
     project_label: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -105,10 +111,37 @@ def artifacts_present(event: EventData) -> bool:
     a = _attempt(event)
     missing = [k for k in a.required_artifacts if k not in a.present_artifacts]
     if missing:
+        group = [k for k in missing if k in a.extra.get("group_artifacts", ())]
+        hint_id = hint_en = ""
+        if group:
+            hint_id = (
+                f" ({', '.join(group)} adalah laporan kelompok: unggah ke kelompok dengan "
+                "'patok group report', atau lampirkan)"
+            )
+            hint_en = (
+                f" ({', '.join(group)} is the group's report: upload it to the group with "
+                "'patok group report', or attach it)"
+            )
         raise GuardFailed(
-            "Berkas wajib belum dilampirkan: " + ", ".join(missing),
-            "Required artifacts are missing: " + ", ".join(missing),
+            "Berkas wajib belum dilampirkan: " + ", ".join(missing) + hint_id,
+            "Required artifacts are missing: " + ", ".join(missing) + hint_en,
             missing=missing,
+        )
+    return True
+
+
+def content_complete(event: EventData) -> bool:
+    """Guard: the stage's content holds what the programme requires (lessons, decisions,
+    milestones); the refusal names everything that is missing."""
+    a = _attempt(event)
+    if a.requirements is None:
+        return True
+    missing = missing_content(a.requirements, a.content or ContentFacts())
+    if missing:
+        raise GuardFailed(
+            "Isi tahap belum lengkap: " + "; ".join(missing.id),
+            "The stage's content is incomplete: " + "; ".join(missing.en),
+            missing=missing.en,
         )
     return True
 
@@ -148,7 +181,7 @@ def _table() -> list[dict[str, Any]]:
                 "trigger": Trigger.SUBMIT.value,
                 "source": [state_of(stage, Gate.DRAFTING), state_of(stage, Gate.CHANGES_REQUESTED)],
                 "dest": state_of(stage, Gate.SUBMITTED),
-                "conditions": [actor_allowed, artifacts_present],
+                "conditions": [actor_allowed, artifacts_present, content_complete],
             },
             {
                 "trigger": Trigger.APPROVE.value,

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from types import TracebackType
 from typing import Protocol, Self
 
 from domain.audit import StoredEntry
+from domain.benchmarking import Contact, Group, GroupReport, HostPartner, Visit
+from domain.content import (
+    AdoptionDecision,
+    AdoptionKind,
+    ContentFacts,
+    Lesson,
+    Milestone,
+    MilestoneStatus,
+    MilestoneTerm,
+)
 from domain.model import (
     Artifact,
     ChangeProject,
@@ -23,6 +33,16 @@ from domain.model import (
 )
 from domain.programme import ProgrammeDefinition
 from domain.roles import Role
+from domain.seminars import (
+    PanelRole,
+    Remediation,
+    RemediationKind,
+    RemediationStatus,
+    Score,
+    SeminarEntry,
+    SeminarKind,
+    SeminarSession,
+)
 
 
 class Clock(Protocol):
@@ -450,6 +470,307 @@ class AlertStore(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class NewHost:
+    """A host partner to insert (already checked)."""
+
+    cohort_id: int
+    code: str
+    agency: str
+    unit: str
+    city: str
+    province: str
+    timezone: str
+    focus: str
+    reasons: tuple[str, ...]
+    contact: Contact | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewAgendaItem:
+    """An agenda item to insert (host and group resolved to ids)."""
+
+    day: date
+    starts: time | None
+    ends: time | None
+    host_id: int
+    group_id: int | None
+    topic: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewVisit:
+    """A visit to insert with its agenda, participants (project ids) and companions."""
+
+    cohort_id: int
+    code: str
+    host_agency: str
+    city: str
+    timezone: str
+    start_date: date
+    end_date: date
+    note: str
+    agenda: tuple[NewAgendaItem, ...]
+    participant_ids: tuple[int, ...]
+    companions: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    """A person booked on a visit as a participant (for the overlap rule)."""
+
+    person_id: int
+    project_id: int
+    visit_id: int
+    cohort_id: int
+    code: str
+    start_date: date
+    end_date: date
+
+
+class BenchmarkStore(Protocol):
+    """Host partners, groups (members, host units, reports) and visits of cohorts."""
+
+    def add_host(self, host: NewHost) -> int:
+        """Insert a host partner; AlreadyExists for a code the cohort has already."""
+        ...
+
+    def hosts(self, cohort_id: int) -> list[HostPartner]:
+        """A cohort's host partners, by code."""
+        ...
+
+    def add_group(self, cohort_id: int, code: str, theme: str) -> int:
+        """Insert a group; AlreadyExists for a code the cohort has already."""
+        ...
+
+    def set_theme(self, group_id: int, theme: str) -> None:
+        """Change a group's focus theme."""
+        ...
+
+    def add_member(self, group_id: int, cohort_id: int, project_id: int) -> None:
+        """Put a project in a group; AlreadyExists if it is in a group of the cohort already."""
+        ...
+
+    def remove_member(self, group_id: int, project_id: int) -> None:
+        """Take a project out of a group."""
+        ...
+
+    def add_group_host(self, group_id: int, host_id: int) -> None:
+        """Give a group a host unit (idempotent)."""
+        ...
+
+    def remove_group_host(self, group_id: int, host_id: int) -> None:
+        """Take a host unit from a group."""
+        ...
+
+    def groups(self, cohort_id: int) -> list[Group]:
+        """A cohort's groups with their members and host units, by code."""
+        ...
+
+    def add_group_report(
+        self,
+        group_id: int,
+        number: int,
+        artifact: Artifact,
+        content: bytes,
+        actor_id: int,
+        at: datetime,
+    ) -> int:
+        """Store a numbered version of a group's report (content stored once per checksum)."""
+        ...
+
+    def group_reports(self, group_ids: Sequence[int]) -> list[GroupReport]:
+        """The report versions of these groups, oldest first."""
+        ...
+
+    def reports_for(self, project_id: int) -> list[GroupReport]:
+        """The latest version of each report of the project's group (none without a group)."""
+        ...
+
+    def add_visit(self, visit: NewVisit) -> int:
+        """Insert a visit with its agenda, participants and companions; AlreadyExists for a code
+        the cohort has already."""
+        ...
+
+    def add_agenda_item(self, visit_id: int, item: NewAgendaItem) -> int:
+        """Add an agenda item to a visit."""
+        ...
+
+    def visits(self, cohort_id: int) -> list[Visit]:
+        """A cohort's visits with agenda, participants and companions, by first day."""
+        ...
+
+    def bookings(self, person_ids: Sequence[int]) -> list[Booking]:
+        """The visits (of any cohort) these people are booked on as participants."""
+        ...
+
+
+class ContentStore(Protocol):
+    """Lessons, adoption decisions and milestones of change projects."""
+
+    def facts(self, project_id: int) -> ContentFacts:
+        """What the project's content holds, for the submit guard (read lean: the command path)."""
+        ...
+
+    def add_lesson(
+        self,
+        project_id: int,
+        number: int,
+        host_id: int,
+        practice: str,
+        location: str,
+        evidence: str,
+        success_key: str,
+        lesson: str,
+        actor_id: int,
+        at: datetime,
+    ) -> int:
+        """Insert a lesson; a taken (project, number) is a conflict."""
+        ...
+
+    def lesson(self, lesson_id: int) -> Lesson:
+        """A lesson; raises NotFound."""
+        ...
+
+    def lessons(self, project_ids: Sequence[int]) -> list[Lesson]:
+        """The lessons of these projects, by project and number."""
+        ...
+
+    def remove_lesson(self, lesson_id: int) -> None:
+        """Delete a lesson with the decision on it."""
+        ...
+
+    def set_decision(
+        self,
+        lesson_id: int,
+        project_id: int,
+        kind: AdoptionKind,
+        rationale: str,
+        changes: str,
+        milestone_ids: Sequence[int],
+        actor_id: int,
+        at: datetime,
+    ) -> int:
+        """Record the decision on a lesson, replacing an earlier one; return its id."""
+        ...
+
+    def decisions(self, project_ids: Sequence[int]) -> list[AdoptionDecision]:
+        """The adoption decisions of these projects."""
+        ...
+
+    def add_milestone(
+        self,
+        project_id: int,
+        number: int,
+        title: str,
+        term: MilestoneTerm,
+        target_date: date,
+        at: datetime,
+    ) -> int:
+        """Insert a planned milestone; a taken (project, number) is a conflict."""
+        ...
+
+    def milestone(self, milestone_id: int) -> Milestone:
+        """A milestone; raises NotFound."""
+        ...
+
+    def milestones(self, project_ids: Sequence[int]) -> list[Milestone]:
+        """The milestones of these projects, by project and number."""
+        ...
+
+    def update_milestone(
+        self,
+        milestone_id: int,
+        status: MilestoneStatus,
+        evidence: str,
+        note: str,
+        done_on: date | None,
+        target_date: date,
+        at: datetime,
+    ) -> None:
+        """Record a milestone's status (and its target date)."""
+        ...
+
+
+class SeminarStore(Protocol):
+    """Seminar sessions, their entries, scores, grades and remediations."""
+
+    def add_session(
+        self,
+        cohort_id: int,
+        kind: SeminarKind,
+        title: str,
+        starts_at: datetime,
+        place: str,
+        examiner_ids: Sequence[int],
+    ) -> int:
+        """Insert a session with its examiners."""
+        ...
+
+    def session(self, session_id: int) -> SeminarSession:
+        """A session; raises NotFound."""
+        ...
+
+    def sessions(self, cohort_id: int) -> list[SeminarSession]:
+        """A cohort's sessions, by start."""
+        ...
+
+    def add_entry(self, session_id: int, project_id: int, examiner_id: int) -> int:
+        """Put a participant in a session; AlreadyExists if they are in it already."""
+        ...
+
+    def entries(self, session_ids: Sequence[int]) -> list[SeminarEntry]:
+        """The entries of these sessions."""
+        ...
+
+    def entries_of(self, project_ids: Sequence[int]) -> list[SeminarEntry]:
+        """The entries of these projects, in every session."""
+        ...
+
+    def set_score(
+        self, entry_id: int, scorer_id: int, role: PanelRole, score: float, at: datetime
+    ) -> float | None:
+        """Record a panel member's score, replacing theirs; return the one replaced, if any."""
+        ...
+
+    def scores(self, entry_ids: Sequence[int]) -> list[Score]:
+        """The scores of these entries."""
+        ...
+
+    def set_grade(
+        self, entry_id: int, grade: str, mean: float | None, actor_id: int, at: datetime
+    ) -> None:
+        """Record an entry's grade, once; ConflictError if it is graded already."""
+        ...
+
+    def open_remediation(
+        self, entry_id: int, project_id: int, kind: RemediationKind, at: datetime
+    ) -> int:
+        """Open the remediation of a failing entry (one per entry)."""
+        ...
+
+    def remediation(self, remediation_id: int) -> Remediation:
+        """A remediation; raises NotFound."""
+        ...
+
+    def remediations(self, project_ids: Sequence[int]) -> list[Remediation]:
+        """The remediations of these projects."""
+        ...
+
+    def resolve_remediation(
+        self,
+        remediation_id: int,
+        status: RemediationStatus,
+        regrade: str,
+        capped: bool,
+        note: str,
+        actor_id: int,
+        at: datetime,
+    ) -> None:
+        """Record the re-grade of an open remediation, once; ConflictError if it is resolved."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done through it is committed together or not at all."""
 
@@ -476,6 +797,21 @@ class UnitOfWork(Protocol):
     @property
     def alerts(self) -> AlertStore:
         """Reminders, escalations and the outbox."""
+        ...
+
+    @property
+    def benchmarking(self) -> BenchmarkStore:
+        """Host partners, groups and visits."""
+        ...
+
+    @property
+    def content(self) -> ContentStore:
+        """Lessons, adoption decisions and milestones."""
+        ...
+
+    @property
+    def seminars(self) -> SeminarStore:
+        """Seminar sessions, scores, grades and remediations."""
         ...
 
     def __enter__(self) -> Self:

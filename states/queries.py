@@ -12,6 +12,8 @@ from typing import Any
 
 from domain import policy
 from domain.audit import ChainFault, StoredEntry, verify_stream
+from domain.benchmarking import VisitStatus
+from domain.content import AdoptionKind, MilestoneStatus
 from domain.model import ChangeProject, Cohort, Decision, Gate, Person, StageInstance, Submission
 from domain.programme import STAGE_CODES
 from domain.roles import Action
@@ -57,6 +59,20 @@ class BoardRow:
     """Open escalations of the project (both clocks)."""
     escalation_level: int = 0
     """The highest open escalation level."""
+    group: str = ""
+    """The participant's benchmarking group (its code), if any."""
+    visit: str = ""
+    """Their visit's status: planned, under_way or done ("" when booked on none)."""
+    lessons: int = 0
+    """Lessons in their register."""
+    decided: int = 0
+    """Lessons with an adoption decision."""
+    adopted: int = 0
+    """Lessons adopted or adapted."""
+    milestones: int = 0
+    """Milestones of their change plan."""
+    slipped: int = 0
+    """Milestones that slipped (reported, or planned and past their target date)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +217,44 @@ class Queries:
             people = uow.people.many(
                 sorted({p.participant_id for p in projects} | {p.mentor_id for p in projects})
             )
+            ids = [p.id for p in projects]
+            groups = uow.benchmarking.groups(cohort.id)
+            visits = uow.benchmarking.visits(cohort.id)
+            lessons = uow.content.lessons(ids)
+            decisions = uow.content.decisions(ids)
+            milestones = uow.content.milestones(ids)
         calendar = self._engine.calendar(cohort.timezone)
+        today = calendar.local_date(now)
+        group_of = {pid: g.code for g in groups for pid in g.member_ids}
+        visit_of: dict[int, str] = {}
+        rank = {VisitStatus.UNDER_WAY: 3, VisitStatus.PLANNED: 2, VisitStatus.DONE: 1}
+        for v in visits:
+            now_status = v.status(today)
+            for pid in v.participant_ids:
+                known = visit_of.get(pid)
+                if known is None or rank[VisitStatus(known)] < rank[now_status]:
+                    visit_of[pid] = now_status.value
+        count: dict[str, dict[int, int]] = {
+            "lessons": {},
+            "decided": {},
+            "adopted": {},
+            "milestones": {},
+            "slipped": {},
+        }
+
+        def bump(kind: str, pid: int) -> None:
+            count[kind][pid] = count[kind].get(pid, 0) + 1
+
+        for ls in lessons:
+            bump("lessons", ls.project_id)
+        for d in decisions:
+            bump("decided", d.project_id)
+            if d.kind is not AdoptionKind.NOT_ADOPT:
+                bump("adopted", d.project_id)
+        for m in milestones:
+            bump("milestones", m.project_id)
+            if m.effective_status(today) is MilestoneStatus.SLIPPED:
+                bump("slipped", m.project_id)
         latest: dict[tuple[int, str], StageInstance] = {}
         current: dict[int, StageInstance] = {}
         for s in stages:  # oldest first: later attempts replace earlier ones
@@ -248,6 +301,9 @@ class Queries:
                     status,
                     len(mine),
                     max(mine, default=0),
+                    group_of.get(p.id, ""),
+                    visit_of.get(p.id, ""),
+                    *(count[k].get(p.id, 0) for k in count),
                 )
             )
         rows.sort(key=lambda r: r.participant.name)

@@ -1,6 +1,7 @@
 """In-memory fakes of the engine's ports (``states.ports``) for fast unit tests.
 
-They mirror the SQL adapters (``adapters/db/project_store.py`` and ``adapters/db/stores.py``):
+They mirror the SQL adapters (``adapters/db/project_store.py``, ``adapters/db/stores.py`` and
+``adapters/db/bench_store.py``):
 the same unique keys (one decision per submission, one audit entry per (stream, stream_seq), one
 stage instance per (project, stage, attempt), one submission number per stage instance), the same
 optimistic version checks and the same NotFound / AlreadyExists / ConflictError messages. Instants
@@ -26,6 +27,23 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Self, TypeVar
 
 from domain.audit import GENESIS, StoredEntry
+from domain.benchmarking import (
+    AgendaItem,
+    Companion,
+    Group,
+    GroupReport,
+    HostPartner,
+    Visit,
+)
+from domain.content import (
+    AdoptionDecision,
+    AdoptionKind,
+    ContentFacts,
+    Lesson,
+    Milestone,
+    MilestoneStatus,
+    MilestoneTerm,
+)
 from domain.errors import AlreadyExists, ConflictError, NotFound
 from domain.model import (
     Artifact,
@@ -40,12 +58,26 @@ from domain.model import (
 )
 from domain.programme import ProgrammeDefinition, definition_from_json, definition_to_json
 from domain.roles import Role
+from domain.seminars import (
+    PanelRole,
+    Remediation,
+    RemediationKind,
+    RemediationStatus,
+    Score,
+    SeminarEntry,
+    SeminarKind,
+    SeminarSession,
+)
 from states.ports import (
     AuditAppend,
+    Booking,
     ClockUpdate,
     DueStage,
     ExtensionRecord,
+    NewAgendaItem,
+    NewHost,
     NewProject,
+    NewVisit,
     OutboxMessage,
     ProjectView,
     RaisedAlert,
@@ -53,9 +85,12 @@ from states.ports import (
 
 __all__ = [
     "FakeAuditStore",
+    "FakeBenchmarkStore",
     "FakeCohortStore",
+    "FakeContentStore",
     "FakePersonStore",
     "FakeProjectStore",
+    "FakeSeminarStore",
     "FakeState",
     "FakeUnitOfWork",
     "FakeUnitOfWorkFactory",
@@ -97,6 +132,17 @@ class FakeState:
     alerts: dict[int, RaisedAlert] = field(default_factory=dict)
     extensions: dict[int, ExtensionRecord] = field(default_factory=dict)
     outbox: dict[str, OutboxMessage] = field(default_factory=dict)
+    hosts: dict[int, HostPartner] = field(default_factory=dict)
+    groups: dict[int, Group] = field(default_factory=dict)
+    group_reports: dict[int, GroupReport] = field(default_factory=dict)
+    visits: dict[int, Visit] = field(default_factory=dict)
+    lessons: dict[int, Lesson] = field(default_factory=dict)
+    adoptions: dict[int, AdoptionDecision] = field(default_factory=dict)
+    milestones: dict[int, Milestone] = field(default_factory=dict)
+    sessions: dict[int, SeminarSession] = field(default_factory=dict)
+    entries: dict[int, SeminarEntry] = field(default_factory=dict)
+    scores: dict[tuple[int, int], Score] = field(default_factory=dict)
+    remediations: dict[int, Remediation] = field(default_factory=dict)
 
     def new_id(self, table: str) -> int:
         """The next id of ``table`` (autoincrement, starting at 1)."""
@@ -795,6 +841,561 @@ class FakeAlertStore:
         ]
 
 
+class FakeBenchmarkStore:
+    """Host partners, groups and visits in memory, with the SQL store's unique keys: one host,
+    group or visit code per cohort, one group per project in a cohort."""
+
+    def __init__(self, txn: _Txn) -> None:
+        self._txn = txn
+
+    @property
+    def _s(self) -> FakeState:
+        return self._txn.state
+
+    def add_host(self, host: NewHost) -> int:
+        """Insert a host partner; a code the cohort has already is refused."""
+        if any(
+            h.cohort_id == host.cohort_id and h.code == host.code for h in self._s.hosts.values()
+        ):
+            raise AlreadyExists(
+                f"Mitra benchmarking '{host.code}' sudah tercatat di angkatan ini",
+                f"Host partner '{host.code}' is already recorded in this cohort",
+            )
+        hid = self._s.new_id("host_partners")
+        self._s.hosts[hid] = HostPartner(
+            id=hid,
+            cohort_id=host.cohort_id,
+            code=host.code,
+            agency=host.agency,
+            unit=host.unit,
+            city=host.city,
+            province=host.province,
+            timezone=host.timezone,
+            focus=host.focus,
+            reasons=host.reasons,
+            contact=host.contact,
+        )
+        return hid
+
+    def hosts(self, cohort_id: int) -> list[HostPartner]:
+        """A cohort's host partners, by code."""
+        return sorted(
+            (h for h in self._s.hosts.values() if h.cohort_id == cohort_id), key=lambda h: h.code
+        )
+
+    def add_group(self, cohort_id: int, code: str, theme: str) -> int:
+        """Insert a group; a code the cohort has already is refused."""
+        if any(g.cohort_id == cohort_id and g.code == code for g in self._s.groups.values()):
+            raise AlreadyExists(
+                f"Kelompok '{code}' sudah ada di angkatan ini",
+                f"Group '{code}' already exists in this cohort",
+            )
+        gid = self._s.new_id("bench_groups")
+        self._s.groups[gid] = Group(id=gid, cohort_id=cohort_id, code=code, theme=theme)
+        return gid
+
+    def set_theme(self, group_id: int, theme: str) -> None:
+        """Change a group's theme."""
+        g = self._s.groups[group_id]
+        self._s.groups[group_id] = g.model_copy(update={"theme": theme})
+
+    def add_member(self, group_id: int, cohort_id: int, project_id: int) -> None:
+        """Put a project in a group; one group per project in a cohort."""
+        if any(
+            g.cohort_id == cohort_id and project_id in g.member_ids for g in self._s.groups.values()
+        ):
+            raise AlreadyExists(
+                f"Proyek {project_id} sudah menjadi anggota kelompok lain",
+                f"Project {project_id} is already a member of a group",
+            )
+        g = self._s.groups[group_id]
+        members = tuple(sorted((*g.member_ids, project_id)))
+        self._s.groups[group_id] = g.model_copy(update={"member_ids": members})
+
+    def remove_member(self, group_id: int, project_id: int) -> None:
+        """Take a project out of a group."""
+        g = self._s.groups[group_id]
+        members = tuple(p for p in g.member_ids if p != project_id)
+        self._s.groups[group_id] = g.model_copy(update={"member_ids": members})
+
+    def add_group_host(self, group_id: int, host_id: int) -> None:
+        """Give a group a host unit, once."""
+        g = self._s.groups[group_id]
+        if host_id not in g.host_ids:
+            hosts = tuple(sorted((*g.host_ids, host_id)))
+            self._s.groups[group_id] = g.model_copy(update={"host_ids": hosts})
+
+    def remove_group_host(self, group_id: int, host_id: int) -> None:
+        """Take a host unit from a group."""
+        g = self._s.groups[group_id]
+        hosts = tuple(h for h in g.host_ids if h != host_id)
+        self._s.groups[group_id] = g.model_copy(update={"host_ids": hosts})
+
+    def groups(self, cohort_id: int) -> list[Group]:
+        """A cohort's groups, in the order they were formed."""
+        return sorted(
+            (g for g in self._s.groups.values() if g.cohort_id == cohort_id), key=lambda g: g.id
+        )
+
+    def add_group_report(
+        self,
+        group_id: int,
+        number: int,
+        artifact: Artifact,
+        content: bytes,
+        actor_id: int,
+        at: datetime,
+    ) -> int:
+        """Store a version of a group's report; one (group, kind, number)."""
+        if any(
+            (r.group_id, r.kind, r.number) == (group_id, artifact.kind, number)
+            for r in self._s.group_reports.values()
+        ):
+            raise _conflict("Laporan kelompok ini", "This group report")
+        self._s.blobs.setdefault(artifact.sha256, content)
+        rid = self._s.new_id("group_reports")
+        self._s.group_reports[rid] = GroupReport(
+            id=rid,
+            group_id=group_id,
+            number=number,
+            kind=artifact.kind,
+            filename=artifact.filename,
+            media_type=artifact.media_type,
+            size=artifact.size,
+            sha256=artifact.sha256,
+            uploaded_by=actor_id,
+            uploaded_at=_utc(at),
+        )
+        return rid
+
+    def group_reports(self, group_ids: Sequence[int]) -> list[GroupReport]:
+        """The report versions of these groups, oldest first."""
+        wanted = set(group_ids)
+        return sorted(
+            (r for r in self._s.group_reports.values() if r.group_id in wanted), key=lambda r: r.id
+        )
+
+    def reports_for(self, project_id: int) -> list[GroupReport]:
+        """The latest version of each report of the project's group."""
+        group = next((g for g in self._s.groups.values() if project_id in g.member_ids), None)
+        if group is None:
+            return []
+        latest: dict[str, GroupReport] = {}
+        for r in self.group_reports([group.id]):
+            latest[r.kind] = r
+        return list(latest.values())
+
+    def add_visit(self, visit: NewVisit) -> int:
+        """Insert a visit; a code the cohort has already is refused."""
+        if any(
+            v.cohort_id == visit.cohort_id and v.code == visit.code for v in self._s.visits.values()
+        ):
+            raise AlreadyExists(
+                f"Kunjungan '{visit.code}' sudah ada di angkatan ini",
+                f"Visit '{visit.code}' already exists in this cohort",
+            )
+        vid = self._s.new_id("visits")
+        self._s.visits[vid] = Visit(
+            id=vid,
+            cohort_id=visit.cohort_id,
+            code=visit.code,
+            host_agency=visit.host_agency,
+            city=visit.city,
+            timezone=visit.timezone,
+            start_date=visit.start_date,
+            end_date=visit.end_date,
+            note=visit.note,
+            participant_ids=tuple(sorted(visit.participant_ids)),
+            companions=tuple(Companion(person_id=p, role=r) for p, r in sorted(visit.companions)),
+        )
+        for item in visit.agenda:
+            self.add_agenda_item(vid, item)
+        return vid
+
+    def add_agenda_item(self, visit_id: int, item: NewAgendaItem) -> int:
+        """Add an agenda item to a visit (kept in day and hour order, as the SQL store reads)."""
+        v = self._s.visits[visit_id]
+        aid = self._s.new_id("visit_agenda")
+        added = AgendaItem(
+            id=aid,
+            visit_id=visit_id,
+            day=item.day,
+            starts=item.starts,
+            ends=item.ends,
+            host_id=item.host_id,
+            group_id=item.group_id,
+            topic=item.topic,
+        )
+        agenda = sorted(
+            (*v.agenda, added),
+            key=lambda a: (a.day, "" if a.starts is None else a.starts.isoformat(), a.id),
+        )
+        self._s.visits[visit_id] = v.model_copy(update={"agenda": tuple(agenda)})
+        return aid
+
+    def visits(self, cohort_id: int) -> list[Visit]:
+        """A cohort's visits, by first day."""
+        return sorted(
+            (v for v in self._s.visits.values() if v.cohort_id == cohort_id),
+            key=lambda v: (v.start_date, v.id),
+        )
+
+    def bookings(self, person_ids: Sequence[int]) -> list[Booking]:
+        """The visits these people are booked on as participants."""
+        wanted = set(person_ids)
+        out = []
+        for v in sorted(self._s.visits.values(), key=lambda v: (v.start_date, v.id)):
+            for pid in v.participant_ids:
+                person = self._s.projects[pid].participant_id
+                if person in wanted:
+                    out.append(
+                        Booking(person, pid, v.id, v.cohort_id, v.code, v.start_date, v.end_date)
+                    )
+        return out
+
+
+class FakeContentStore:
+    """Lessons, adoption decisions and milestones in memory, with the SQL store's unique keys."""
+
+    def __init__(self, txn: _Txn) -> None:
+        self._txn = txn
+
+    @property
+    def _s(self) -> FakeState:
+        return self._txn.state
+
+    def facts(self, project_id: int) -> ContentFacts:
+        """What the project's content holds, for the submit guard."""
+        return ContentFacts.of(
+            self.lessons([project_id]),
+            self.decisions([project_id]),
+            self.milestones([project_id]),
+        )
+
+    def add_lesson(
+        self,
+        project_id: int,
+        number: int,
+        host_id: int,
+        practice: str,
+        location: str,
+        evidence: str,
+        success_key: str,
+        lesson: str,
+        actor_id: int,
+        at: datetime,
+    ) -> int:
+        """Insert a lesson; one per (project, number)."""
+        if any((x.project_id, x.number) == (project_id, number) for x in self._s.lessons.values()):
+            raise _conflict("Pelajaran ini", "This lesson")
+        lid = self._s.new_id("lessons")
+        self._s.lessons[lid] = Lesson(
+            id=lid,
+            project_id=project_id,
+            number=number,
+            host_id=host_id,
+            practice=practice,
+            location=location,
+            evidence=evidence,
+            success_key=success_key,
+            lesson=lesson,
+            recorded_by=actor_id,
+            recorded_at=_utc(at),
+        )
+        return lid
+
+    def lesson(self, lesson_id: int) -> Lesson:
+        """A lesson; raises NotFound."""
+        found = self._s.lessons.get(lesson_id)
+        if found is None:
+            raise NotFound(
+                f"Pelajaran {lesson_id} tidak ditemukan", f"Lesson {lesson_id} not found"
+            )
+        return found
+
+    def lessons(self, project_ids: Sequence[int]) -> list[Lesson]:
+        """The lessons of these projects, by project and number."""
+        wanted = set(project_ids)
+        return sorted(
+            (x for x in self._s.lessons.values() if x.project_id in wanted),
+            key=lambda x: (x.project_id, x.number),
+        )
+
+    def remove_lesson(self, lesson_id: int) -> None:
+        """Delete a lesson and the decision on it."""
+        for did, d in list(self._s.adoptions.items()):
+            if d.lesson_id == lesson_id:
+                del self._s.adoptions[did]
+        self._s.lessons.pop(lesson_id, None)
+
+    def set_decision(
+        self,
+        lesson_id: int,
+        project_id: int,
+        kind: AdoptionKind,
+        rationale: str,
+        changes: str,
+        milestone_ids: Sequence[int],
+        actor_id: int,
+        at: datetime,
+    ) -> int:
+        """Record the decision on a lesson, replacing an earlier one (same id)."""
+        known = next((d for d in self._s.adoptions.values() if d.lesson_id == lesson_id), None)
+        did = known.id if known is not None else self._s.new_id("adoption_decisions")
+        self._s.adoptions[did] = AdoptionDecision(
+            id=did,
+            lesson_id=lesson_id,
+            project_id=project_id,
+            kind=kind,
+            rationale=rationale,
+            changes=changes,
+            milestone_ids=tuple(sorted(milestone_ids)),
+            decided_by=actor_id,
+            decided_at=_utc(at),
+        )
+        return did
+
+    def decisions(self, project_ids: Sequence[int]) -> list[AdoptionDecision]:
+        """The adoption decisions of these projects."""
+        wanted = set(project_ids)
+        return sorted(
+            (d for d in self._s.adoptions.values() if d.project_id in wanted), key=lambda d: d.id
+        )
+
+    def add_milestone(
+        self,
+        project_id: int,
+        number: int,
+        title: str,
+        term: MilestoneTerm,
+        target_date: date,
+        at: datetime,
+    ) -> int:
+        """Insert a planned milestone; one per (project, number)."""
+        if any(
+            (m.project_id, m.number) == (project_id, number) for m in self._s.milestones.values()
+        ):
+            raise _conflict("Tonggak ini", "This milestone")
+        mid = self._s.new_id("milestones")
+        self._s.milestones[mid] = Milestone(
+            id=mid,
+            project_id=project_id,
+            number=number,
+            title=title,
+            term=term,
+            target_date=target_date,
+            updated_at=_utc(at),
+        )
+        return mid
+
+    def milestone(self, milestone_id: int) -> Milestone:
+        """A milestone; raises NotFound."""
+        found = self._s.milestones.get(milestone_id)
+        if found is None:
+            raise NotFound(
+                f"Tonggak {milestone_id} tidak ditemukan", f"Milestone {milestone_id} not found"
+            )
+        return found
+
+    def milestones(self, project_ids: Sequence[int]) -> list[Milestone]:
+        """The milestones of these projects, by project and number."""
+        wanted = set(project_ids)
+        return sorted(
+            (m for m in self._s.milestones.values() if m.project_id in wanted),
+            key=lambda m: (m.project_id, m.number),
+        )
+
+    def update_milestone(
+        self,
+        milestone_id: int,
+        status: MilestoneStatus,
+        evidence: str,
+        note: str,
+        done_on: date | None,
+        target_date: date,
+        at: datetime,
+    ) -> None:
+        """Record a milestone's status and target date."""
+        m = self._s.milestones[milestone_id]
+        self._s.milestones[milestone_id] = m.model_copy(
+            update={
+                "status": status,
+                "evidence": evidence,
+                "note": note,
+                "done_on": done_on,
+                "target_date": target_date,
+                "updated_at": _utc(at),
+            }
+        )
+
+
+class FakeSeminarStore:
+    """Seminar sessions, entries, scores, grades and remediations in memory, with the SQL
+    store's unique keys and once-only grade and re-grade."""
+
+    def __init__(self, txn: _Txn) -> None:
+        self._txn = txn
+
+    @property
+    def _s(self) -> FakeState:
+        return self._txn.state
+
+    def add_session(
+        self,
+        cohort_id: int,
+        kind: SeminarKind,
+        title: str,
+        starts_at: datetime,
+        place: str,
+        examiner_ids: Sequence[int],
+    ) -> int:
+        """Insert a session with its examiners."""
+        sid = self._s.new_id("seminar_sessions")
+        self._s.sessions[sid] = SeminarSession(
+            id=sid,
+            cohort_id=cohort_id,
+            kind=kind,
+            title=title,
+            starts_at=_utc(starts_at),
+            place=place,
+            examiner_ids=tuple(sorted(examiner_ids)),
+        )
+        return sid
+
+    def session(self, session_id: int) -> SeminarSession:
+        """A session; raises NotFound."""
+        found = self._s.sessions.get(session_id)
+        if found is None:
+            raise NotFound(
+                f"Sesi seminar {session_id} tidak ditemukan",
+                f"Seminar session {session_id} not found",
+            )
+        return found
+
+    def sessions(self, cohort_id: int) -> list[SeminarSession]:
+        """A cohort's sessions, by start."""
+        return sorted(
+            (x for x in self._s.sessions.values() if x.cohort_id == cohort_id),
+            key=lambda x: (x.starts_at, x.id),
+        )
+
+    def add_entry(self, session_id: int, project_id: int, examiner_id: int) -> int:
+        """Put a participant in a session, once."""
+        if any(
+            (e.session_id, e.project_id) == (session_id, project_id)
+            for e in self._s.entries.values()
+        ):
+            raise AlreadyExists(
+                f"Proyek {project_id} sudah terjadwal di sesi {session_id}",
+                f"Project {project_id} is already in session {session_id}",
+            )
+        eid = self._s.new_id("seminar_entries")
+        self._s.entries[eid] = SeminarEntry(
+            id=eid, session_id=session_id, project_id=project_id, examiner_id=examiner_id
+        )
+        return eid
+
+    def entries(self, session_ids: Sequence[int]) -> list[SeminarEntry]:
+        """The entries of these sessions."""
+        wanted = set(session_ids)
+        return sorted(
+            (e for e in self._s.entries.values() if e.session_id in wanted), key=lambda e: e.id
+        )
+
+    def entries_of(self, project_ids: Sequence[int]) -> list[SeminarEntry]:
+        """The entries of these projects."""
+        wanted = set(project_ids)
+        return sorted(
+            (e for e in self._s.entries.values() if e.project_id in wanted), key=lambda e: e.id
+        )
+
+    def set_score(
+        self, entry_id: int, scorer_id: int, role: PanelRole, score: float, at: datetime
+    ) -> float | None:
+        """Record a panel member's score, replacing theirs."""
+        before = self._s.scores.get((entry_id, scorer_id))
+        self._s.scores[(entry_id, scorer_id)] = Score(
+            entry_id=entry_id, scorer_id=scorer_id, role=role, score=score, scored_at=_utc(at)
+        )
+        return None if before is None else before.score
+
+    def scores(self, entry_ids: Sequence[int]) -> list[Score]:
+        """The scores of these entries."""
+        wanted = set(entry_ids)
+        return [v for k, v in sorted(self._s.scores.items()) if k[0] in wanted]
+
+    def set_grade(
+        self, entry_id: int, grade: str, mean: float | None, actor_id: int, at: datetime
+    ) -> None:
+        """Record an entry's grade, only while it has none."""
+        e = self._s.entries.get(entry_id)
+        if e is None or e.grade is not None:
+            raise _conflict("Predikat peserta ini", "This participant's grade")
+        self._s.entries[entry_id] = e.model_copy(
+            update={
+                "grade": grade,
+                "mean_score": mean,
+                "graded_by": actor_id,
+                "graded_at": _utc(at),
+            }
+        )
+
+    def open_remediation(
+        self, entry_id: int, project_id: int, kind: RemediationKind, at: datetime
+    ) -> int:
+        """Open the remediation of a failing entry; one per entry."""
+        if any(r.entry_id == entry_id for r in self._s.remediations.values()):
+            raise _conflict("Remediasi ini", "This remediation")
+        rid = self._s.new_id("remediations")
+        self._s.remediations[rid] = Remediation(
+            id=rid, entry_id=entry_id, project_id=project_id, kind=kind, opened_at=_utc(at)
+        )
+        return rid
+
+    def remediation(self, remediation_id: int) -> Remediation:
+        """A remediation; raises NotFound."""
+        found = self._s.remediations.get(remediation_id)
+        if found is None:
+            raise NotFound(
+                f"Remediasi {remediation_id} tidak ditemukan",
+                f"Remediation {remediation_id} not found",
+            )
+        return found
+
+    def remediations(self, project_ids: Sequence[int]) -> list[Remediation]:
+        """The remediations of these projects."""
+        wanted = set(project_ids)
+        return sorted(
+            (r for r in self._s.remediations.values() if r.project_id in wanted),
+            key=lambda r: r.id,
+        )
+
+    def resolve_remediation(
+        self,
+        remediation_id: int,
+        status: RemediationStatus,
+        regrade: str,
+        capped: bool,
+        note: str,
+        actor_id: int,
+        at: datetime,
+    ) -> None:
+        """Record the re-grade of an open remediation, once."""
+        r = self._s.remediations.get(remediation_id)
+        if r is None or r.status is not RemediationStatus.OPEN:
+            raise _conflict("Nilai ulang remediasi ini", "The re-grade of this remediation")
+        self._s.remediations[remediation_id] = r.model_copy(
+            update={
+                "status": status,
+                "regrade": regrade,
+                "capped": capped,
+                "note": note,
+                "resolved_by": actor_id,
+                "resolved_at": _utc(at),
+            }
+        )
+
+
 class FakeUnitOfWork:
     """One optimistic in-memory transaction over a :class:`FakeUnitOfWorkFactory`'s state."""
 
@@ -809,6 +1410,9 @@ class FakeUnitOfWork:
         self._people: FakePersonStore | None = None
         self._audit: FakeAuditStore | None = None
         self._alerts: FakeAlertStore | None = None
+        self._benchmarking: FakeBenchmarkStore | None = None
+        self._content: FakeContentStore | None = None
+        self._seminars: FakeSeminarStore | None = None
 
     def _open(self) -> None:
         """Take a private snapshot of the shared state to work on."""
@@ -850,6 +1454,21 @@ class FakeUnitOfWork:
         """Alerts and the outbox."""
         return self._need(self._alerts)
 
+    @property
+    def benchmarking(self) -> FakeBenchmarkStore:
+        """Host partners, groups and visits."""
+        return self._need(self._benchmarking)
+
+    @property
+    def content(self) -> FakeContentStore:
+        """Lessons, adoption decisions and milestones."""
+        return self._need(self._content)
+
+    @property
+    def seminars(self) -> FakeSeminarStore:
+        """Seminar sessions, scores, grades and remediations."""
+        return self._need(self._seminars)
+
     def __enter__(self) -> Self:
         """Begin the transaction on a snapshot of the shared state."""
         if self._txn is not None:
@@ -861,6 +1480,9 @@ class FakeUnitOfWork:
         self._people = FakePersonStore(self._txn)
         self._audit = FakeAuditStore(self._txn)
         self._alerts = FakeAlertStore(self._txn)
+        self._benchmarking = FakeBenchmarkStore(self._txn)
+        self._content = FakeContentStore(self._txn)
+        self._seminars = FakeSeminarStore(self._txn)
         self._factory.opened.append(self)
         return self
 
@@ -891,6 +1513,8 @@ class FakeUnitOfWork:
         self._projects = self._cohorts = None
         self._people = self._audit = None
         self._alerts = None
+        self._benchmarking = self._content = None
+        self._seminars = None
 
 
 class FakeUnitOfWorkFactory:
@@ -910,9 +1534,12 @@ if TYPE_CHECKING:  # mypy proves the fakes implement the ports
     from states.ports import (
         AlertStore,
         AuditStore,
+        BenchmarkStore,
         CohortStore,
+        ContentStore,
         PersonStore,
         ProjectStore,
+        SeminarStore,
         UnitOfWork,
         UnitOfWorkFactory,
     )
@@ -925,3 +1552,6 @@ if TYPE_CHECKING:  # mypy proves the fakes implement the ports
         _people: PersonStore = FakePersonStore(txn)
         _audit: AuditStore = FakeAuditStore(txn)
         _alerts: AlertStore = FakeAlertStore(txn)
+        _benchmarking: BenchmarkStore = FakeBenchmarkStore(txn)
+        _content: ContentStore = FakeContentStore(txn)
+        _seminars: SeminarStore = FakeSeminarStore(txn)

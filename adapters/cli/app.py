@@ -13,12 +13,16 @@ from typing import Annotated
 
 import typer
 
+from adapters.cli import benchmarking as benchmarking_cli
+from adapters.cli import exports as exports_cli
 from adapters.cli import render
+from adapters.cli import seminars as seminars_cli
 from adapters.cli.common import (
     actor_id,
     emit_json,
     fail,
     patok,
+    project_id,
     refusals,
     set_options,
     state,
@@ -111,21 +115,6 @@ def _done(result: CommandResult) -> None:
         else f"OK: {result.event} — proyek {result.project_id} kini {result.state} (versi {result.version})"
     )
     typer.echo(msg)
-
-
-def _project_id(ref: str) -> int:
-    """A project id, or the project of the participant named by NIP or e-mail."""
-    if ref.isdigit() and len(ref) < 12:
-        return int(ref)
-    person: Person = patok().engine.resolve_actor(ref)
-    with patok().engine.unit_of_work() as uow:
-        ids = uow.projects.of_participant(person.id or 0)
-    if len(ids) != 1:
-        raise NotFound(
-            f"{ref} punya {len(ids)} proyek ({', '.join(map(str, ids)) or '-'}); sebutkan nomornya",
-            f"{ref} has {len(ids)} projects ({', '.join(map(str, ids)) or 'none'}); give its number",
-        )
-    return ids[0]
 
 
 # -- db -----------------------------------------------------------------------------------------
@@ -242,10 +231,17 @@ def programme_show(code: str, as_json: Json = False) -> None:
         return
     typer.echo(f"{p.key}  {p.name} / {p.name_en}  ({p.project_term}; {p.legal_basis})")
     for s in p.stages:
+        needs = {k: v for k, v in s.requires.model_dump(mode="json").items() if v}
         typer.echo(
             f"  {s.code:17} {s.duration_working_days:3} hk/wd  approvers={','.join(s.approvers)}  "
             f"artifacts={','.join(s.required_artifacts) or '-'}  reminders={s.reminder_offsets}"
+            + (f"  requires={needs}" if needs else "")
         )
+    grading = p.grading
+    typer.echo(
+        f"  grades={','.join(p.grades)}  failing={','.join(sorted(grading.failing_grades(p.grades)))}"
+        f"  remediation cap={grading.cap(p.grades)}  seminars={','.join(p.seminars)}"
+    )
 
 
 @programme_app.command("check")
@@ -368,7 +364,7 @@ def cohort_board(code: str, who: As, as_json: Json = False) -> None:
 @refusals
 def project_show(project: str, who: As, as_json: Json = False) -> None:
     """Rincian proyek / a project with its stages, submissions and decisions."""
-    details = patok().queries.project(_project_id(project), actor_id(who))
+    details = patok().queries.project(project_id(project), actor_id(who))
     if as_json:
         emit_json(render.project_json(details))
     else:
@@ -379,7 +375,7 @@ def project_show(project: str, who: As, as_json: Json = False) -> None:
 @refusals
 def project_history(project: str, who: As, as_json: Json = False) -> None:
     """Jejak audit proyek / a project's audit history."""
-    pid = _project_id(project)
+    pid = project_id(project)
     entries = patok().queries.history(pid, actor_id(who))
     if as_json:
         emit_json(render.history_json(entries))
@@ -428,7 +424,7 @@ def submit(
         patok().engine.submit(
             SubmitStage(
                 actor_id=actor_id(who),
-                project_id=_project_id(project),
+                project_id=project_id(project),
                 note=note,
                 artifacts=uploads,
                 expected_version=expect_version,
@@ -450,7 +446,7 @@ def approve(
         patok().engine.approve(
             ApproveStage(
                 actor_id=actor_id(who),
-                project_id=_project_id(project),
+                project_id=project_id(project),
                 comment=comment,
                 expected_version=expect_version,
             )
@@ -471,7 +467,7 @@ def request_changes(
         patok().engine.request_changes(
             RequestChanges(
                 actor_id=actor_id(who),
-                project_id=_project_id(project),
+                project_id=project_id(project),
                 comment=comment,
                 expected_version=expect_version,
             )
@@ -492,7 +488,7 @@ def withdraw(
         patok().engine.withdraw(
             WithdrawProject(
                 actor_id=actor_id(who),
-                project_id=_project_id(project),
+                project_id=project_id(project),
                 reason=reason,
                 expected_version=expect_version,
             )
@@ -514,7 +510,7 @@ def reopen(
         patok().engine.reopen(
             ReopenStage(
                 actor_id=actor_id(who),
-                project_id=_project_id(project),
+                project_id=project_id(project),
                 stage=stage,
                 reason=reason,
                 expected_version=expect_version,
@@ -726,7 +722,7 @@ def extend_request(
         ) from None
     result = patok().extensions.request(
         RequestExtension(
-            actor_id=actor_id(who), project_id=_project_id(project), reason=reason, new_due_date=day
+            actor_id=actor_id(who), project_id=project_id(project), reason=reason, new_due_date=day
         )
     )
     typer.echo(f"OK: {result.event} #{result.payload['extension']} (project {result.project_id})")
@@ -866,6 +862,11 @@ def demo(
         run_simulation(int(text), state().lang)
         return
     load_demo(patok(), state().lang, show_board=board)
+
+
+benchmarking_cli.register(app)
+seminars_cli.register(app)
+exports_cli.register(app)
 
 
 def main() -> None:

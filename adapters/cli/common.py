@@ -20,7 +20,7 @@ from adapters.bootstrap import Patok, bootstrap
 from adapters.clock import SettableClock
 from adapters.i18n import Lang
 from adapters.settings import Settings
-from domain.errors import DomainError, NotFound
+from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.model import Person
 
 P = ParamSpec("P")
@@ -119,6 +119,39 @@ def actor_id(ref: str) -> int:
     if person.id is None:
         raise NotFound(f"'{ref}' tidak ditemukan", f"'{ref}' not found")
     return person.id
+
+
+def project_id(ref: str) -> int:
+    """A project id, or the project of the participant named by NIP or e-mail."""
+    if ref.isdigit() and len(ref) < 12:
+        return int(ref)
+    person: Person = patok().engine.resolve_actor(ref)
+    with patok().engine.unit_of_work() as uow:
+        ids = uow.projects.of_participant(person.id or 0)
+    if len(ids) != 1:
+        raise NotFound(
+            f"{ref} punya {len(ids)} proyek ({', '.join(map(str, ids)) or '-'}); sebutkan nomornya",
+            f"{ref} has {len(ids)} projects ({', '.join(map(str, ids)) or 'none'}); give its number",
+        )
+    return ids[0]
+
+
+def parse_date(text: str, option: str) -> date:
+    """A YYYY-MM-DD option value; ValidationFailed naming the option otherwise."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(
+            f"{option} bukan tanggal YYYY-MM-DD: {text!r}",
+            f"{option} is not a YYYY-MM-DD date: {text!r}",
+        ) from None
+
+
+def warn(lines: list[str]) -> None:
+    """Print warnings (one per line) on standard error, after a command succeeded."""
+    label = "peringatan" if _state.lang == "id" else "warning"
+    for line in lines:
+        typer.echo(f"{label}: {line}", err=True)
 
 
 def _default(value: Any) -> Any:

@@ -31,10 +31,20 @@ from adapters.demo_data import (
     DEMO_ORGANISER,
     DEMO_PROGRAMME,
     DEMO_TIMEZONE,
+    PRACTICES,
+    seed001_plan,
     seed001_roster,
 )
 from adapters.i18n import Lang, label
 from adapters.settings import Settings
+from domain.bench_commands import (
+    AddMilestone,
+    DecideAdoption,
+    ImportPlan,
+    RecordLesson,
+    ReportMilestone,
+    UploadGroupReport,
+)
 from domain.calendar import WorkingDayCalendar
 from domain.commands import (
     ApproveStage,
@@ -45,6 +55,7 @@ from domain.commands import (
     RequestExtension,
     SubmitStage,
 )
+from domain.content import AdoptionKind, MilestoneStatus, MilestoneTerm
 from domain.errors import NotFound
 from domain.model import ArtifactUpload, ChangeProject, Gate, Person
 from domain.roles import Role
@@ -236,6 +247,15 @@ def _play(
         ImportRoster(actor_id=organiser_id, cohort_code=DEMO_COHORT_CODE, roster=roster),
         source="seed001 (demo)",
     )
+    # seed 001's hosts at Kota Tangerang, groups I-IV and a three-day visit in the third week
+    visit_day = start + timedelta(days=14 - start.weekday())
+    demo.planning.import_plan(
+        ImportPlan(
+            actor_id=organiser_id,
+            cohort_code=DEMO_COHORT_CODE,
+            plan=seed001_plan(roster, visit_day),
+        )
+    )
     with demo.engine.unit_of_work() as uow:
         cohort = uow.cohorts.by_code(DEMO_COHORT_CODE)
         assert cohort.id is not None
@@ -276,9 +296,15 @@ class _Player:
         self.waited = {p.id: 0 for p in projects}
         self.extension_left = extension
         self.pending_extension: tuple[int, int] | None = None
+        self.content_rng = random.Random(2019)
         with demo.engine.unit_of_work() as uow:
             view = uow.projects.load(projects[0].id, 0)
             self.programme = demo.engine.programme(uow, view.programme_checksum)
+            hosts = {h.id: h.code for h in uow.benchmarking.hosts(view.cohort_id)}
+            groups = uow.benchmarking.groups(view.cohort_id)
+        self.group_of = {pid: g for g in groups for pid in g.member_ids}
+        self.host_codes = {g.code: [hosts[h] for h in g.host_ids] for g in groups}
+        self.group_artifacts = {a.code for a in self.programme.group_artifacts()}
 
     def play_day(self) -> list[str]:
         """Everyone acts once; returns notes on extensions."""
@@ -332,11 +358,13 @@ class _Player:
                 self.pace[p.id] = 1.3
                 continue
             if running and self.waited[p.id] >= needed:
+                self._prepare(p, stage)
                 files = tuple(
                     ArtifactUpload(
                         kind=k, filename=f"{k}.pdf", media_type="application/pdf", content=_PDF
                     )
                     for k in spec.required_artifacts
+                    if k not in self.group_artifacts
                 )
                 engine.submit(
                     SubmitStage(
@@ -369,6 +397,116 @@ class _Player:
                     )
                 self.waited[p.id] = 0
         return notes
+
+    def _prepare(self, p: ChangeProject, stage: str) -> None:
+        """Before submitting: the group's report, the lessons, the change plan and its decisions,
+        the short-term milestones' reports — whatever the stage needs that is not there yet."""
+        demo = self.demo
+        group = self.group_of.get(p.id)
+        if stage == "benchmarking" and group is not None:
+            with demo.engine.unit_of_work() as uow:
+                on_file = {r.kind for r in uow.benchmarking.reports_for(p.id)}
+            for kind in sorted(self.group_artifacts - on_file):
+                demo.planning.upload_group_report(
+                    UploadGroupReport(
+                        actor_id=p.participant_id,
+                        cohort_code=DEMO_COHORT_CODE,
+                        group_code=group.code,
+                        upload=ArtifactUpload(
+                            kind=kind,
+                            filename=f"laporan-kelompok-{group.code}.pdf",
+                            media_type="application/pdf",
+                            content=_PDF,
+                        ),
+                    )
+                )
+        requires = self.programme.stage(stage).requires
+        if requires.is_empty():
+            return
+        with demo.engine.unit_of_work() as uow:
+            lessons = uow.content.lessons([p.id])
+            decided = {d.lesson_id for d in uow.content.decisions([p.id])}
+            milestones = uow.content.milestones([p.id])
+        today = demo.engine.calendar(DEMO_TIMEZONE).local_date(demo.engine.clock.now())
+        hosts = self.host_codes.get(group.code, []) if group else []
+        hosts = hosts or sorted(PRACTICES)
+        for n in range(len(lessons), requires.lessons):
+            host = hosts[n % len(hosts)]
+            practice = PRACTICES[host][(n // len(hosts)) % len(PRACTICES[host])]
+            demo.content.record_lesson(
+                RecordLesson(
+                    actor_id=p.participant_id,
+                    project_id=p.id,
+                    host=host,
+                    practice=practice.practice,
+                    location=practice.location,
+                    evidence=practice.evidence,
+                    success_key=practice.success_key,
+                    lesson=practice.lesson,
+                )
+            )
+        if stage == "adoption" and not milestones:
+            plan = (
+                (MilestoneTerm.SHORT, "Uji coba di unit kerja", 7),
+                (MilestoneTerm.MEDIUM, "Penerapan di seluruh bidang", 180),
+                (MilestoneTerm.LONG, "Pelembagaan melalui peraturan kepala daerah", 365),
+            )
+            for term, title, days in plan:
+                demo.content.add_milestone(
+                    AddMilestone(
+                        actor_id=p.participant_id,
+                        project_id=p.id,
+                        title=title,
+                        term=term,
+                        target_date=today + timedelta(days=days),
+                    )
+                )
+        if requires.decisions_on_all_lessons or requires.adopted_or_adapted:
+            with demo.engine.unit_of_work() as uow:
+                lessons = uow.content.lessons([p.id])
+            for lesson in lessons:
+                if lesson.id in decided:
+                    continue
+                links: tuple[int, ...]
+                if lesson.number == 1:
+                    kind, links = AdoptionKind.ADOPT, (1, 2)
+                elif self.content_rng.random() < 0.3:
+                    kind, links = AdoptionKind.NOT_ADOPT, ()
+                else:
+                    kind, links = AdoptionKind.ADAPT, (3,)
+                demo.content.decide(
+                    DecideAdoption(
+                        actor_id=p.participant_id,
+                        lesson_id=lesson.id,
+                        kind=kind,
+                        rationale={
+                            AdoptionKind.ADOPT: "Masalah yang sama ada di unit kerja kami",
+                            AdoptionKind.ADAPT: "Praktiknya cocok, tetapi skala daerah kami berbeda",
+                            AdoptionKind.NOT_ADOPT: "Belum didukung infrastruktur jaringan di daerah",
+                        }[kind],
+                        changes="Dimulai di satu bidang, tanpa aplikasi baru"
+                        if kind is AdoptionKind.ADAPT
+                        else "",
+                        milestones=links,
+                    )
+                )
+        if requires.milestones_reported:
+            for m in milestones:
+                if (
+                    m.term not in requires.milestones_reported
+                    or m.status is not MilestoneStatus.PLANNED
+                ):
+                    continue
+                slipped = self.content_rng.random() < 0.25
+                demo.content.report_milestone(
+                    ReportMilestone(
+                        actor_id=p.participant_id,
+                        milestone_id=m.id,
+                        status=MilestoneStatus.SLIPPED if slipped else MilestoneStatus.DONE,
+                        evidence="" if slipped else "Berita acara uji coba dan tangkapan layar",
+                        note="Anggaran perubahan belum disahkan" if slipped else "",
+                    )
+                )
 
 
 def _name(app: Patok, person_id: int) -> str:

@@ -13,7 +13,7 @@ from adapters.i18n import Lang, label
 from domain.audit import StoredEntry
 from domain.model import TIMEZONES, Gate
 from states.ports import RaisedAlert
-from states.queries import Board, BoardCell, ProjectDetails, payload_of
+from states.queries import Board, BoardCell, BoardRow, ProjectDetails, payload_of
 from states.sweep import SweepReport
 
 _STATUS_STYLE = {
@@ -72,9 +72,12 @@ def board_table(board: Board, lang: Lang) -> Table:
         "adoption",
         "implementation",
     ):
-        table.add_column(label(code, lang))
+        table.add_column(label("short." + code, lang))
     table.add_column(label("status", lang))
     table.add_column("Esk", justify="right")
+    table.add_column(label("group", lang))
+    table.add_column(label("visit", lang))
+    table.add_column(label("content", lang))
     for row in board.rows:
         style = _STATUS_STYLE.get(row.status, "")
         table.add_row(
@@ -85,8 +88,19 @@ def board_table(board: Board, lang: Lang) -> Table:
             f"[bold red]{row.escalations}·L{row.escalation_level}[/bold red]"
             if row.escalations
             else "",
+            row.group or "-",
+            label("visit." + row.visit, lang) if row.visit else "-",
+            _content_cell(row),
         )
     return table
+
+
+def _content_cell(row: BoardRow) -> str:
+    """Lessons / decided (adopted) / milestones, with slipped milestones in red."""
+    if not (row.lessons or row.milestones):
+        return "-"
+    text = f"{row.lessons}/{row.decided}({row.adopted})/{row.milestones}"
+    return text + (f" [bold red]!{row.slipped}[/bold red]" if row.slipped else "")
 
 
 def print_board(board: Board, lang: Lang, console: Console | None = None) -> None:
@@ -97,6 +111,7 @@ def print_board(board: Board, lang: Lang, console: Console | None = None) -> Non
     for row in board.rows:
         counts[row.status] = counts.get(row.status, 0) + 1
     console.print(", ".join(f"{label(k, lang)}: {v}" for k, v in sorted(counts.items())))
+    console.print(label("content.legend", lang), style="dim")
 
 
 def board_json(board: Board) -> dict[str, Any]:
@@ -117,6 +132,15 @@ def board_json(board: Board) -> dict[str, Any]:
                 "status": r.status,
                 "open_escalations": r.escalations,
                 "escalation_level": r.escalation_level,
+                "group": r.group or None,
+                "visit": r.visit or None,
+                "content": {
+                    "lessons": r.lessons,
+                    "decided": r.decided,
+                    "adopted_or_adapted": r.adopted,
+                    "milestones": r.milestones,
+                    "slipped": r.slipped,
+                },
                 "stages": [
                     {
                         "stage": cell.stage,

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -271,3 +272,243 @@ class EventCursorRow(Base):
     __tablename__ = "event_cursors"
     consumer: Mapped[str] = mapped_column(String(40), primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- Benchmarking to Best Practice ---------------------------------------------------------------
+
+
+class HostPartnerRow(Base):
+    """A host unit of a host agency (*mitra benchmarking*, *lokus*) recorded by a cohort."""
+
+    __tablename__ = "host_partners"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    agency: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(300))
+    city: Mapped[str] = mapped_column(String(120))
+    province: Mapped[str] = mapped_column(String(120), default="")
+    timezone: Mapped[str] = mapped_column(String(32))
+    focus: Mapped[str] = mapped_column(Text, default="")
+    reasons: Mapped[str] = mapped_column(Text, default="[]")
+    """Why the host was chosen (awards, innovations), as a JSON list of texts."""
+    contact_name: Mapped[str | None] = mapped_column(String(200))
+    contact_role: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(24))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    __table_args__ = (UniqueConstraint("cohort_id", "code"),)
+
+
+class GroupRow(Base):
+    """A benchmarking group (*kelompok*) of a cohort."""
+
+    __tablename__ = "bench_groups"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    theme: Mapped[str] = mapped_column(Text)
+    __table_args__ = (UniqueConstraint("cohort_id", "code"),)
+
+
+class GroupMemberRow(Base):
+    """A project in a group; one group per project in a cohort (the unique key settles races)."""
+
+    __tablename__ = "group_members"
+    group_id: Mapped[int] = mapped_column(ForeignKey("bench_groups.id"), primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
+    __table_args__ = (UniqueConstraint("cohort_id", "project_id"),)
+
+
+class GroupHostRow(Base):
+    """A host unit a group studies."""
+
+    __tablename__ = "group_hosts"
+    group_id: Mapped[int] = mapped_column(ForeignKey("bench_groups.id"), primary_key=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("host_partners.id"), primary_key=True)
+
+
+class GroupReportRow(Base):
+    """A numbered version of a group's report; content in ``blobs`` by checksum."""
+
+    __tablename__ = "group_reports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("bench_groups.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("group_id", "kind", "number"),)
+
+
+class VisitRow(Base):
+    """A benchmarking visit of a cohort to a host agency."""
+
+    __tablename__ = "visits"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    host_agency: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(32))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (UniqueConstraint("cohort_id", "code"),)
+
+
+class AgendaItemRow(Base):
+    """An agenda item of a visit: a day (and hours) at a host unit, for one group or all."""
+
+    __tablename__ = "visit_agenda"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    starts: Mapped[str | None] = mapped_column(String(5))
+    ends: Mapped[str | None] = mapped_column(String(5))
+    host_id: Mapped[int] = mapped_column(ForeignKey("host_partners.id"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("bench_groups.id"))
+    topic: Mapped[str] = mapped_column(Text)
+
+
+class VisitParticipantRow(Base):
+    """A participant's project booked on a visit."""
+
+    __tablename__ = "visit_participants"
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
+    __table_args__ = (Index("ix_visit_participants_project", "project_id"),)
+
+
+class CompanionRow(Base):
+    """A mentor, coach, examiner or committee member accompanying a visit."""
+
+    __tablename__ = "visit_companions"
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+
+
+class LessonRow(Base):
+    """A lesson of a project's register, traced to a practice observed at a host."""
+
+    __tablename__ = "lessons"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    host_id: Mapped[int] = mapped_column(ForeignKey("host_partners.id"))
+    practice: Mapped[str] = mapped_column(Text)
+    location: Mapped[str] = mapped_column(String(500), default="")
+    evidence: Mapped[str] = mapped_column(Text)
+    success_key: Mapped[str] = mapped_column(Text)
+    lesson: Mapped[str] = mapped_column(Text)
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+
+class AdoptionRow(Base):
+    """The adoption decision on one lesson (one per lesson)."""
+
+    __tablename__ = "adoption_decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    rationale: Mapped[str] = mapped_column(Text)
+    changes: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MilestoneRow(Base):
+    """A milestone of a project's change plan."""
+
+    __tablename__ = "milestones"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(500))
+    term: Mapped[str] = mapped_column(String(8))
+    target_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12))
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    done_on: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
+
+
+class AdoptionMilestoneRow(Base):
+    """A milestone that carries out an adoption decision."""
+
+    __tablename__ = "adoption_milestones"
+    decision_id: Mapped[int] = mapped_column(ForeignKey("adoption_decisions.id"), primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id"), primary_key=True)
+
+
+class SeminarSessionRow(Base):
+    """A seminar session (design, benchmarking or final) of a cohort."""
+
+    __tablename__ = "seminar_sessions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(300))
+    starts_at: Mapped[datetime] = mapped_column(DateTime)
+    place: Mapped[str] = mapped_column(String(300), default="")
+
+
+class SeminarExaminerRow(Base):
+    """An examiner of a session."""
+
+    __tablename__ = "seminar_examiners"
+    session_id: Mapped[int] = mapped_column(ForeignKey("seminar_sessions.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+
+
+class SeminarEntryRow(Base):
+    """A participant in a session, their examiner and their grade (recorded once)."""
+
+    __tablename__ = "seminar_entries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("seminar_sessions.id"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    examiner_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    grade: Mapped[str | None] = mapped_column(String(32))
+    mean_score: Mapped[float | None] = mapped_column(Float)
+    graded_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    graded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("session_id", "project_id"),)
+
+
+class SeminarScoreRow(Base):
+    """One panel member's score of one participant in one session."""
+
+    __tablename__ = "seminar_scores"
+    entry_id: Mapped[int] = mapped_column(ForeignKey("seminar_entries.id"), primary_key=True)
+    scorer_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(12))
+    score: Mapped[float] = mapped_column(Float)
+    scored_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class RemediationRow(Base):
+    """The remediation (revision or make-up) a failing grade opens, and its re-grade."""
+
+    __tablename__ = "remediations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("seminar_entries.id"), unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(12))
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+    regrade: Mapped[str | None] = mapped_column(String(32))
+    capped: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    resolved_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -14,6 +14,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from adapters.db.alert_store import SqlAlertStore
+from adapters.db.bench_store import SqlBenchmarkStore, SqlContentStore, SqlSeminarStore
 from adapters.db.database import WRITE
 from adapters.db.project_store import SqlProjectStore
 from adapters.db.rawsql import RawSql
@@ -28,6 +29,9 @@ class SqlUnitOfWork:
     people: SqlPersonStore
     audit: SqlAuditStore
     alerts: SqlAlertStore
+    benchmarking: SqlBenchmarkStore
+    content: SqlContentStore
+    seminars: SqlSeminarStore
 
     def __init__(self, engine: Engine, *, write: bool = False, consistent: bool = False) -> None:
         self._engine = engine
@@ -60,6 +64,9 @@ class SqlUnitOfWork:
         self.people = SqlPersonStore(self.session)
         self.audit = SqlAuditStore(raw, self.session)
         self.alerts = SqlAlertStore(raw, self.session)
+        self.benchmarking = SqlBenchmarkStore(self.session)
+        self.content = SqlContentStore(raw, self.session)
+        self.seminars = SqlSeminarStore(self.session)
         return self
 
     def session(self) -> Session:

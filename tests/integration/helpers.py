@@ -14,6 +14,7 @@ from domain.model import ArtifactUpload, Person
 from domain.programme import ProgrammeDefinition
 from domain.roster import Roster, parse_roster
 from states.engine import CommandResult
+from tests.stage_content import fulfil
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PDF = b"%PDF-1.4\n% test report\n%%EOF\n"
@@ -77,7 +78,9 @@ def uploads_for(programme: ProgrammeDefinition, stage: str) -> tuple[ArtifactUpl
 
 
 def submit_and_approve(app: Patok, project_id: int) -> CommandResult:
-    """Submit the current stage with its artifacts and have the mentor approve it."""
+    """Record the content the current stage requires, submit it with its artifacts and have the
+    mentor approve it."""
+    fulfil(app, project_id)
     with app.engine.unit_of_work() as uow:
         view = uow.projects.load(project_id, 0)
     programme = programme_of(app, project_id)

@@ -269,6 +269,14 @@ def test_demo_loads_the_seed_001_cohort_and_prints_its_board(tmp_path: Path) -> 
     assert len(board["rows"]) == 40
     states = {r["state"].split(".")[0] for r in board["rows"]}
     assert len(states) >= 3  # projects under way at different stages
+    # seed 001's four groups, its visit to Kota Tangerang, and the lessons recorded so far
+    assert sorted({r["group"] for r in board["rows"]}) == ["I", "II", "III", "IV"]
+    assert all(r["visit"] in ("planned", "under_way", "done") for r in board["rows"])
+    assert sum(r["content"]["lessons"] for r in board["rows"]) > 0
+    hosts = run.json(
+        "host", "list", "PIM3-XIII-2018", "--as", "johanis.manuputty@bpsdm.malukuprov.go.id"
+    )
+    assert {h["city"] for h in hosts} == {"Kota Tangerang"} and len(hosts) == 6
     assert "sudah ada" in run("demo").stdout  # a second run changes nothing
     assert "chain intact" in run("audit", "verify").stdout
 

@@ -62,21 +62,24 @@ def test_project_goes_through_all_six_stages_to_completed_with_an_intact_audit_c
             seen.append(uow.projects.load(project, 0).stage)
         result = submit_and_approve(app, project)
     assert seen == list(STAGE_CODES)
+    history = app.queries.history(project, organiser)
+    content = [e for e in history if e.action.split(".")[0] in ("lesson", "milestone", "adoption")]
+    assert len(content) == 8  # PIM III: 2 lessons, 3 milestones, 2 decisions, 1 reported
     assert result.state == "completed"
-    assert result.version == 13
+    assert result.version == 13 + len(content)
     with app.engine.unit_of_work() as uow:
         view = uow.projects.load(project, organiser)
-    history = app.queries.history(project, organiser)
     assert [e.action for e in history][:3] == [
         "project.created",
         "stage.submitted",
         "stage.approved",
     ]
-    assert len(history) == 13 and view.version == 13
+    assert len(history) == 21 and view.version == 21
     report = app.queries.verify_audit()
     assert report.fault is None
     participants = len(small_roster().participants)
-    assert report.entries == 2 + participants + 12  # cohort created+imported, projects, actions
+    # cohort created, imported, its host recorded; projects; actions and content
+    assert report.entries == 3 + participants + 12 + len(content)
 
 
 def test_approval_opens_the_next_stage_due_at_the_end_of_its_last_working_day_in_wit(

@@ -54,6 +54,7 @@ from domain.roster import Roster, RosterParticipant, RosterPerson
 from states.engine import CommandResult
 from states.ports import AuditAppend, NewProject, ProjectView
 from tests.fakes import FakeUnitOfWorkFactory
+from tests.stage_content import fulfil
 
 WIT = ZoneInfo("Asia/Jayapura")
 COHORT_CODE = "PIM3-UJI-2026"
@@ -140,7 +141,9 @@ class World:
     # -- commands ---------------------------------------------------------------------------
 
     def submit(self, project: int, *, actor: int | None = None, note: str = "") -> CommandResult:
-        """Submit the project's current stage with exactly the artifacts it requires."""
+        """Submit the project's current stage with exactly the artifacts it requires, after
+        recording the content (lessons, decisions, milestones) it requires."""
+        fulfil(self.app, project, self.organiser)
         view = self.view(project)
         required = self.programme.stage(view.stage).required_artifacts
         return self.app.engine.submit(
@@ -240,7 +243,12 @@ def end_of_local_day(d: date) -> datetime:
 # ------------------------------------------------------------------------------------------
 
 
-def test_a_project_goes_through_all_six_stages_and_ends_completed_with_13_verified_audit_entries(
+CONTENT_ACTIONS = frozenset(
+    {"lesson.recorded", "milestone.added", "adoption.decided", "milestone.reported"}
+)
+
+
+def test_a_project_goes_through_all_six_stages_and_ends_completed_with_a_verified_audit_chain(
     world: World,
 ) -> None:
     pid = world.projects["p1"]
@@ -257,10 +265,18 @@ def test_a_project_goes_through_all_six_stages_and_ends_completed_with_13_verifi
         assert result.event == "stage.approved"
         world.clock.advance(timedelta(days=1))
 
+    history = world.app.queries.history(pid, world.people["p1"])
+    lifecycle = [e.action for e in history if e.action not in CONTENT_ACTIONS]
+    content = [e.action for e in history if e.action in CONTENT_ACTIONS]
+    # PIM III asks for 2 lessons, then 3 milestones (short, medium, long) and a decision on each
+    # lesson, then the short-term milestone reported
+    assert content == ["lesson.recorded"] * 2 + ["milestone.added"] * 3 + [
+        "adoption.decided"
+    ] * 2 + ["milestone.reported"]
     assert result is not None
-    assert (result.state, result.version) == ("completed", 13)
+    assert (result.state, result.version) == ("completed", 13 + len(content))
     details = world.app.queries.project(pid, world.people["p1"])
-    assert (details.project.state, details.project.version) == ("completed", 13)
+    assert (details.project.state, details.project.version) == ("completed", 13 + len(content))
     assert [s.stage for s in details.stages] == list(STAGE_CODES)
     assert {s.gate for s in details.stages} == {Gate.APPROVED}
     assert all(s.attempt == 1 for s in details.stages)
@@ -276,13 +292,17 @@ def test_a_project_goes_through_all_six_stages_and_ends_completed_with_13_verifi
     assert decided_by["benchmarking"] == decided_by["lesson_synthesis"] == world.people["c1"]
     assert decided_by["diagnosis"] == decided_by["implementation"] == world.people["m1"]
 
-    history = world.app.queries.history(pid, world.people["p1"])
-    assert len(history) == 13
-    assert [e.stream_seq for e in history] == list(range(1, 14))
-    assert [e.action for e in history] == ["project.created"] + [
-        "stage.submitted",
-        "stage.approved",
-    ] * 6
+    assert len(history) == 13 + len(content)
+    assert [e.stream_seq for e in history] == list(range(1, len(history) + 1))
+    assert (
+        lifecycle
+        == ["project.created"]
+        + [
+            "stage.submitted",
+            "stage.approved",
+        ]
+        * 6
+    )
     assert history[0].prev_hash == GENESIS
     assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(history))
     assert history[-1].hash == details.project.audit_head
@@ -290,7 +310,8 @@ def test_a_project_goes_through_all_six_stages_and_ends_completed_with_13_verifi
     report = world.app.queries.verify_audit()
     assert report.fault is None and report.faults == []
     assert report.streams == 3  # two projects and the cohort
-    assert report.entries == 13 + 1 + 2  # p1's stream, p2's creation, cohort created + roster
+    # p1's stream, p2's creation, cohort created + roster + the host partner the lessons trace to
+    assert report.entries == len(history) + 1 + 3
 
 
 def test_import_opens_diagnosis_at_the_cohort_start_date_even_when_imported_before_it(
@@ -699,7 +720,8 @@ def test_a_completed_project_may_be_reopened_to_any_stage(world: World) -> None:
         )
     )
 
-    assert (result.state, result.version) == ("adoption.drafting", 14)
+    content = sum(1 for e in world.stream(pid) if e.action in CONTENT_ACTIONS)
+    assert (result.state, result.version) == ("adoption.drafting", 14 + content)
     stages = world.app.queries.project(pid, world.organiser).stages
     assert stages[-2].gate is Gate.APPROVED  # implementation stays approved
     assert (stages[-1].stage, stages[-1].attempt) == ("adoption", 2)

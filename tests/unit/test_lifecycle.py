@@ -561,3 +561,36 @@ def test_attempts_in_different_states_can_be_fired_interleaved() -> None:
         assert fire(attempt, Trigger.WITHDRAW) == WITHDRAWN
         untouched = [s for s, a in attempts.items() if a.state != WITHDRAWN]
         assert untouched == EXPECTED_STATES[EXPECTED_STATES.index(state) + 1 : -2]
+
+
+# --- content the programme requires ------------------------------------------------------------
+
+
+def test_submit_refuses_incomplete_content_naming_what_is_missing_and_keeps_the_state() -> None:
+    from domain.content import ContentFacts, ContentRequirements
+
+    attempt = passing("lesson_synthesis.drafting", Trigger.SUBMIT)
+    attempt.requirements = ContentRequirements(lessons=2)
+    attempt.content = ContentFacts()
+    with pytest.raises(GuardFailed) as refused:
+        fire(attempt, Trigger.SUBMIT)
+    assert refused.value.details["missing"] == [
+        "the lesson register holds 0 lesson(s), at least 2 are needed (patok lesson add)"
+    ]
+    assert attempt.state == "lesson_synthesis.drafting"
+
+
+def test_the_policy_is_checked_before_the_content_on_submit() -> None:
+    from domain.content import ContentFacts, ContentRequirements
+
+    attempt = passing("adoption.drafting", Trigger.SUBMIT, relations=frozenset({Role.MENTOR}))
+    attempt.requirements = ContentRequirements(milestones=3)
+    attempt.content = ContentFacts()
+    with pytest.raises(Forbidden):
+        fire(attempt, Trigger.SUBMIT)
+
+
+def test_a_stage_without_requirements_submits_with_no_content() -> None:
+    attempt = passing("adoption.drafting", Trigger.SUBMIT)
+    assert attempt.requirements is None
+    assert fire(attempt, Trigger.SUBMIT) == "adoption.submitted"

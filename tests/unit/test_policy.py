@@ -33,6 +33,14 @@ EXPECTED: dict[Action, frozenset[Role] | None] = {
     Action.MANAGE_COHORT: frozenset({K}),
     Action.REQUEST_EXTENSION: frozenset({P}),
     Action.DECIDE_EXTENSION: frozenset({M, K}),
+    Action.VIEW_BENCHMARKING: frozenset({P, M, C, E, K}),
+    Action.PLAN_BENCHMARKING: frozenset({K}),
+    Action.UPLOAD_GROUP_REPORT: frozenset({P, K}),
+    Action.RECORD_CONTENT: frozenset({P}),
+    Action.WATCH_MILESTONES: frozenset({M, K}),
+    Action.PLAN_SEMINAR: frozenset({K}),
+    Action.SCORE_SEMINAR: frozenset({E, M, C}),
+    Action.GRADE_SEMINAR: frozenset({E}),
 }
 
 APPROVER_SETS: dict[str, frozenset[Role]] = {

@@ -1,0 +1,753 @@
+"""Planning Benchmarking to Best Practice: host partners, groups, group reports and visits.
+
+Every write is one transaction on the cohort: checked by the policy (the cohort's coordinators
+plan; a group's members and the coordinators upload its report), validated as a whole against the
+cohort — every problem named with its location, and nothing stored unless there is none — then
+written and recorded in the cohort's audit stream under its version check. A plan imported from a
+file goes through exactly the same checks as the commands that plan one thing at a time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import structlog
+from structlog.contextvars import bound_contextvars
+
+from domain import policy
+from domain.artifacts import check_uploads
+from domain.bench_commands import (
+    AddAgendaItem,
+    ChangeGroup,
+    FormGroup,
+    ImportPlan,
+    PlanVisit,
+    RecordHost,
+    UploadGroupReport,
+)
+from domain.benchmarking import (
+    AgendaSpec,
+    BenchmarkPlan,
+    Group,
+    GroupReport,
+    HostPartner,
+    Visit,
+    check_group,
+    check_host,
+    check_visit,
+    days_overlap,
+    normalise_timezone,
+    visit_dates,
+    visit_day_warnings,
+)
+from domain.errors import GuardFailed, NotFound, PlanError
+from domain.model import Cohort
+from domain.problems import Problems, Where
+from domain.roles import Action, Role
+from states.audit_trail import append_cohort_event
+from states.engine import Engine
+from states.ports import NewAgendaItem, NewHost, NewVisit, UnitOfWork
+from states.resolve import CohortIndex, cohort_for
+
+log = structlog.get_logger("patok.benchmarking")
+
+COMPANION_ROLES = frozenset({Role.MENTOR, Role.COACH, Role.EXAMINER, Role.COORDINATOR})
+"""Who may accompany a visit: the cohort's mentors, coaches, examiners and committee."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOutcome:
+    """What a planning command stored, and its warnings (visit days that are not working days)."""
+
+    event: str
+    cohort: str
+    hosts: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+    visits: list[str] = field(default_factory=list)
+    warnings_id: list[str] = field(default_factory=list)
+    warnings_en: list[str] = field(default_factory=list)
+
+    def warnings(self, lang: str = "id") -> list[str]:
+        """The warnings in the requested language."""
+        return self.warnings_en if lang == "en" else self.warnings_id
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """A cohort's benchmarking: host partners, groups (with report versions) and visits."""
+
+    cohort: Cohort
+    hosts: list[HostPartner]
+    groups: list[Group]
+    reports: list[GroupReport]
+    visits: list[Visit]
+    index: CohortIndex
+    today: date
+
+
+def _known(codes: Sequence[str]) -> str:
+    return ", ".join(sorted(codes)) or "-"
+
+
+class _Check:
+    """Resolves a plan against a cohort, collecting every problem with its location."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        uow: UnitOfWork,
+        index: CohortIndex,
+    ) -> None:
+        cohort_id = index.cohort.id
+        assert cohort_id is not None
+        self.engine = engine
+        self.uow = uow
+        self.index = index
+        self.problems = Problems()
+        self.warnings = Problems()
+        self.hosts = {h.code: h for h in uow.benchmarking.hosts(cohort_id)}
+        self.groups = {g.code: g for g in uow.benchmarking.groups(cohort_id)}
+        self.visits = {v.code: v for v in uow.benchmarking.visits(cohort_id)}
+        self.group_of: dict[int, str] = {
+            pid: g.code for g in self.groups.values() for pid in g.member_ids
+        }
+        self.new_hosts: dict[str, NewHost] = {}
+        self.new_groups: dict[str, tuple[str, list[int], list[str]]] = {}
+        self.new_visits: list[tuple[NewVisit, list[AgendaSpec]]] = []
+
+    # -- hosts --------------------------------------------------------------------------------
+
+    def host(self, spec_code: str, where: Where) -> bool:
+        """Whether a host code is known (recorded before or in this plan); a problem if not."""
+        if spec_code in self.hosts or spec_code in self.new_hosts:
+            return True
+        self.problems.add(
+            where,
+            f"mitra benchmarking '{spec_code}' tidak dikenal; yang ada: "
+            + _known([*self.hosts, *self.new_hosts]),
+            f"unknown host partner '{spec_code}'; known: " + _known([*self.hosts, *self.new_hosts]),
+        )
+        return False
+
+    def host_fields(self, code: str) -> tuple[str, str, str]:
+        """(agency, city, time zone) of a known host code."""
+        known = self.hosts.get(code)
+        if known is not None:
+            return known.agency, known.city, known.timezone
+        new = self.new_hosts[code]
+        return new.agency, new.city, new.timezone
+
+    def add_hosts(self, plan: BenchmarkPlan) -> None:
+        """Check the plan's host partners."""
+        cohort_id = self.index.cohort.id
+        assert cohort_id is not None
+        for spec in plan.hosts:
+            self.problems.id += (found := check_host(spec)).id
+            self.problems.en += found.en
+            if spec.code in self.hosts or spec.code in self.new_hosts:
+                self.problems.add(
+                    spec.at("code"),
+                    f"mitra benchmarking '{spec.code}' sudah tercatat di angkatan ini",
+                    f"host partner '{spec.code}' is already recorded in this cohort",
+                )
+                continue
+            self.new_hosts[spec.code] = NewHost(
+                cohort_id=cohort_id,
+                code=spec.code,
+                agency=spec.agency.strip(),
+                unit=spec.unit.strip(),
+                city=spec.city.strip(),
+                province=spec.province.strip(),
+                timezone=normalise_timezone(spec.timezone or "") or "Asia/Jakarta",
+                focus=spec.focus.strip(),
+                reasons=tuple(r.strip() for r in spec.reasons if r.strip()),
+                contact=spec.contact,
+            )
+
+    # -- groups -------------------------------------------------------------------------------
+
+    def group(self, code: str, where: Where) -> bool:
+        """Whether a group code is known; a problem if not."""
+        if code in self.groups or code in self.new_groups:
+            return True
+        self.problems.add(
+            where,
+            f"kelompok '{code}' tidak dikenal; yang ada: "
+            + _known([*self.groups, *self.new_groups]),
+            f"unknown group '{code}'; known: " + _known([*self.groups, *self.new_groups]),
+        )
+        return False
+
+    def members_of(self, code: str) -> list[int]:
+        """The member project ids of a known group code."""
+        known = self.groups.get(code)
+        return list(known.member_ids) if known is not None else self.new_groups[code][1]
+
+    def member(self, ref: str, where: Where, group: str, taken: set[int]) -> int | None:
+        """A new member of ``group``: a participant of the cohort in no other group."""
+        pid = self.index.project(ref, where, self.problems)
+        if pid is None:
+            return None
+        name = self.index.participant_name(pid)
+        if pid in taken:
+            self.problems.add(
+                where,
+                f"{name} tercantum dua kali di kelompok {group}",
+                f"{name} is listed twice in group {group}",
+            )
+            return None
+        other = self.group_of.get(pid)
+        if other is not None and other != group:
+            self.problems.add(
+                where,
+                f"{name} sudah menjadi anggota kelompok {other}",
+                f"{name} is already a member of group {other}",
+            )
+            return None
+        if other == group:
+            self.problems.add(
+                where,
+                f"{name} sudah menjadi anggota kelompok {group}",
+                f"{name} is already a member of group {group}",
+            )
+            return None
+        taken.add(pid)
+        return pid
+
+    def add_groups(self, plan: BenchmarkPlan) -> None:
+        """Check the plan's groups: members are the cohort's participants, in one group each."""
+        for spec in plan.groups:
+            found = check_group(spec)
+            self.problems.id += found.id
+            self.problems.en += found.en
+            if spec.code in self.groups or spec.code in self.new_groups:
+                self.problems.add(
+                    spec.at("code"),
+                    f"kelompok '{spec.code}' sudah ada di angkatan ini",
+                    f"group '{spec.code}' already exists in this cohort",
+                )
+                continue
+            taken: set[int] = set()
+            members = [
+                pid
+                for ref in spec.members
+                if (pid := self.member(ref, spec.at("members"), spec.code, taken)) is not None
+            ]
+            for pid in members:
+                self.group_of[pid] = spec.code
+            hosts = [h for h in dict.fromkeys(spec.hosts) if self.host(h, spec.at("hosts"))]
+            self.new_groups[spec.code] = (spec.theme.strip(), members, hosts)
+
+    # -- visits -------------------------------------------------------------------------------
+
+    def agenda_item(self, item: AgendaSpec) -> bool:
+        """Whether an agenda item's host and group are known (problems named if not)."""
+        host_ok = bool(item.host.strip()) and self.host(item.host, item.at("host"))
+        group_ok = item.group is None or self.group(item.group, item.at("group"))
+        return host_ok and group_ok
+
+    def add_visits(self, plan: BenchmarkPlan) -> None:
+        """Check the plan's visits: hosts, groups and people known, and nobody booked twice."""
+        cohort_id = self.index.cohort.id
+        assert cohort_id is not None
+        booked = self._bookings()
+        for spec in plan.visits:
+            found = check_visit(spec)
+            self.problems.id += found.id
+            self.problems.en += found.en
+            if spec.code in self.visits or any(v.code == spec.code for v, _ in self.new_visits):
+                self.problems.add(
+                    spec.at("code"),
+                    f"kunjungan '{spec.code}' sudah ada di angkatan ini",
+                    f"visit '{spec.code}' already exists in this cohort",
+                )
+                continue
+            agenda = [item for item in spec.agenda if self.agenda_item(item)]
+            participants: dict[int, None] = {}
+            for code in spec.groups:
+                if self.group(code, spec.at("groups")):
+                    participants.update(dict.fromkeys(self.members_of(code)))
+            for ref in spec.participants:
+                pid = self.index.project(ref, spec.at("participants"), self.problems)
+                if pid is not None:
+                    participants[pid] = None
+            companions: dict[int, str] = {}
+            for ref in spec.companions:
+                staff = self.index.staff(ref, spec.at("companions"), self.problems, COMPANION_ROLES)
+                if staff is not None:
+                    companions.setdefault(staff[0], staff[1].value)
+            agency, city, zone = (
+                self.host_fields(agenda[0].host) if agenda else ("", "", "Asia/Jakarta")
+            )
+            agency = spec.host_agency.strip() or agency
+            city = spec.city.strip() or city
+            chosen = normalise_timezone(spec.timezone) if spec.timezone else zone
+            for name, value, what_id, what_en in (
+                ("host", agency, "instansi tuan rumah", "the host agency"),
+                ("city", city, "kota", "the city"),
+            ):
+                if not value and not spec.agenda:  # an unresolved agenda was named already
+                    self.problems.add(
+                        spec.at(name),
+                        f"wajib diisi: {what_id} (atau berikan agenda di unit mitra)",
+                        f"required: {what_en} (or give an agenda at a host unit)",
+                    )
+            start, end = visit_dates(spec)
+            if start is None or end is None or end < start or chosen is None:
+                continue  # check_visit has named the problem
+            zone = chosen
+            self._no_double_booking(
+                spec.code, start, end, spec.at("participants"), participants, booked
+            )
+            for warning_id, warning_en in visit_day_warnings(
+                self.engine.calendar(zone), start, end
+            ):
+                self.warnings.add(
+                    (f"kunjungan {spec.code}", f"visit {spec.code}"), warning_id, warning_en
+                )
+            visit = NewVisit(
+                cohort_id=cohort_id,
+                code=spec.code,
+                host_agency=agency,
+                city=city,
+                timezone=zone,
+                start_date=start,
+                end_date=end,
+                note=spec.note.strip(),
+                agenda=(),
+                participant_ids=tuple(participants),
+                companions=tuple(companions.items()),
+            )
+            self.new_visits.append((visit, agenda))
+
+    def _no_double_booking(
+        self,
+        code: str,
+        start: date,
+        end: date,
+        where: Where,
+        participants: Mapping[int, None],
+        booked: dict[int, list[tuple[str, date, date]]],
+    ) -> None:
+        """A problem for every participant already booked on a visit whose days overlap."""
+        for pid in participants:
+            person = self.index.projects[pid].participant_id
+            for other, other_start, other_end in booked.get(person, []):
+                if days_overlap(start, end, other_start, other_end):
+                    name = self.index.participant_name(pid)
+                    self.problems.add(
+                        where,
+                        f"{name} sudah terjadwal pada kunjungan {other} ({other_start:%d-%m-%Y} "
+                        f"s.d. {other_end:%d-%m-%Y}), yang harinya bertumpang dengan kunjungan "
+                        f"{code} ({start:%d-%m-%Y} s.d. {end:%d-%m-%Y})",
+                        f"{name} is already booked on visit {other} ({other_start:%d-%m-%Y} to "
+                        f"{other_end:%d-%m-%Y}), whose days overlap visit {code} "
+                        f"({start:%d-%m-%Y} to {end:%d-%m-%Y})",
+                    )
+            booked.setdefault(person, []).append((code, start, end))
+
+    def _bookings(self) -> dict[int, list[tuple[str, date, date]]]:
+        """Who is booked on which visit already (in any cohort), by person."""
+        people = sorted({p.participant_id for p in self.index.projects.values()})
+        out: dict[int, list[tuple[str, date, date]]] = {}
+        for b in self.uow.benchmarking.bookings(people):
+            label = (
+                b.code
+                if b.cohort_id == self.index.cohort.id
+                else f"{b.code} (angkatan/cohort {b.cohort_id})"
+            )
+            out.setdefault(b.person_id, []).append((label, b.start_date, b.end_date))
+        return out
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def write(self) -> None:
+        """Store everything checked, in order: hosts, groups, visits."""
+        store = self.uow.benchmarking
+        cohort_id = self.index.cohort.id
+        assert cohort_id is not None
+        host_ids = {code: h.id for code, h in self.hosts.items()}
+        for code, new in self.new_hosts.items():
+            host_ids[code] = store.add_host(new)
+        group_ids = {code: g.id for code, g in self.groups.items()}
+        for code, (theme, members, hosts) in self.new_groups.items():
+            gid = group_ids[code] = store.add_group(cohort_id, code, theme)
+            for pid in members:
+                store.add_member(gid, cohort_id, pid)
+            for host in hosts:
+                store.add_group_host(gid, host_ids[host])
+        for visit, agenda in self.new_visits:
+            items = tuple(
+                NewAgendaItem(
+                    item.day,
+                    item.starts,
+                    item.ends,
+                    host_ids[item.host],
+                    group_ids[item.group] if item.group is not None else None,
+                    item.topic.strip(),
+                )
+                for item in agenda
+            )
+            store.add_visit(dataclasses.replace(visit, agenda=items))
+
+    def payload(self) -> dict[str, Any]:
+        """What the audit entry records of this plan."""
+        return {
+            "hosts": sorted(self.new_hosts),
+            "groups": {
+                code: {
+                    "theme": theme,
+                    "members": [self.index.people[self.index.projects[p].participant_id].nip for p in members],
+                    "hosts": hosts,
+                }
+                for code, (theme, members, hosts) in self.new_groups.items()
+            },
+            "visits": {
+                v.code: {
+                    "host": v.host_agency,
+                    "city": v.city,
+                    "from": v.start_date.isoformat(),
+                    "to": v.end_date.isoformat(),
+                    "participants": len(v.participant_ids),
+                    "agenda": len(agenda),
+                    "companions": len(v.companions),
+                }
+                for v, agenda in self.new_visits
+            },
+        }  # fmt: skip
+
+
+class Planning:
+    """Host partners, groups, group reports and visits through the engine's units of work."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def record_host(self, cmd: RecordHost) -> PlanOutcome:
+        """Record a host partner of the cohort."""
+        return self._plan(
+            cmd.actor_id, cmd.cohort_code, BenchmarkPlan(hosts=(cmd.host,)), "host.recorded"
+        )
+
+    def form_group(self, cmd: FormGroup) -> PlanOutcome:
+        """Form a group with its theme, members and host units."""
+        return self._plan(
+            cmd.actor_id, cmd.cohort_code, BenchmarkPlan(groups=(cmd.group,)), "group.formed"
+        )
+
+    def plan_visit(self, cmd: PlanVisit) -> PlanOutcome:
+        """Plan a visit; its warnings name visit days that are not working days at the host."""
+        return self._plan(
+            cmd.actor_id, cmd.cohort_code, BenchmarkPlan(visits=(cmd.visit,)), "visit.planned"
+        )
+
+    def import_plan(self, cmd: ImportPlan) -> PlanOutcome:
+        """Import a plan of hosts, groups and visits: all of it, or nothing."""
+        if cmd.plan.is_empty():
+            raise PlanError(
+                [f"{cmd.plan.source}: rencana kosong (tidak ada hosts, groups, atau visits)"],
+                [f"{cmd.plan.source}: the plan is empty (no hosts, groups or visits)"],
+            )
+        return self._plan(cmd.actor_id, cmd.cohort_code, cmd.plan, "plan.imported", whole=True)
+
+    def _plan(
+        self,
+        actor_id: int,
+        cohort_code: str,
+        plan: BenchmarkPlan,
+        event: str,
+        *,
+        whole: bool = False,
+    ) -> PlanOutcome:
+        now = self._engine.clock.now()
+        with self._engine.unit_of_work(write=True) as uow:
+            cohort = cohort_for(uow, cohort_code, actor_id, Action.PLAN_BENCHMARKING)
+            assert cohort.id is not None
+            with bound_contextvars(cohort=cohort.code, actor=actor_id):
+                check = _Check(self._engine, uow, CohortIndex.load(uow, cohort))
+                check.add_hosts(plan)
+                check.add_groups(plan)
+                check.add_visits(plan)
+                if check.problems:
+                    if whole:
+                        raise PlanError(check.problems.id, check.problems.en)
+                    check.problems.raise_if_any(
+                        "Ditolak, tidak ada yang disimpan", "Refused, nothing was stored"
+                    )
+                check.write()
+                payload = check.payload()
+                if whole:
+                    payload["source"] = plan.source
+                append_cohort_event(
+                    uow, cohort.id, at=now, actor_id=actor_id, action=event, payload=payload
+                )
+                uow.commit()
+                log.info(
+                    "command.applied",
+                    action=event,
+                    hosts=len(check.new_hosts),
+                    groups=len(check.new_groups),
+                    visits=len(check.new_visits),
+                )
+        return PlanOutcome(
+            event,
+            cohort.code,
+            sorted(check.new_hosts),
+            list(check.new_groups),
+            [v.code for v, _ in check.new_visits],
+            check.warnings.id,
+            check.warnings.en,
+        )
+
+    def change_group(self, cmd: ChangeGroup) -> Group:
+        """Change a group's theme, members or host units; a group never ends up without members."""
+        now = self._engine.clock.now()
+        with self._engine.unit_of_work(write=True) as uow:
+            cohort = cohort_for(uow, cmd.cohort_code, cmd.actor_id, Action.PLAN_BENCHMARKING)
+            assert cohort.id is not None
+            check = _Check(self._engine, uow, CohortIndex.load(uow, cohort))
+            group = check.groups.get(cmd.code)
+            if group is None:
+                raise NotFound(
+                    f"Kelompok '{cmd.code}' tidak ada; yang ada: {_known(list(check.groups))}",
+                    f"Group '{cmd.code}' not found; known: {_known(list(check.groups))}",
+                )
+            problems = check.problems
+            if cmd.theme is not None and not cmd.theme.strip():
+                problems.add(
+                    ("--theme", "--theme"), "tema tidak boleh kosong", "the theme may not be empty"
+                )
+            taken: set[int] = set(group.member_ids)
+            added = [
+                pid
+                for ref in cmd.add_members
+                if (pid := check.member(ref, ("--add-member", "--add-member"), cmd.code, set()))
+                is not None
+                and pid not in taken
+            ]
+            removed: list[int] = []
+            for ref in cmd.remove_members:
+                pid = check.index.project(ref, ("--remove-member", "--remove-member"), problems)
+                if pid is not None and pid not in group.member_ids:
+                    problems.add(
+                        ("--remove-member", "--remove-member"),
+                        f"{check.index.participant_name(pid)} bukan anggota kelompok {cmd.code}",
+                        f"{check.index.participant_name(pid)} is not a member of group {cmd.code}",
+                    )
+                elif pid is not None:
+                    removed.append(pid)
+            remaining = (set(group.member_ids) | set(added)) - set(removed)
+            if not remaining:
+                problems.add(
+                    ("--remove-member", "--remove-member"),
+                    f"kelompok {cmd.code} tidak boleh tanpa anggota",
+                    f"group {cmd.code} may not be left with no members",
+                )
+            hosts_by_code = {h.code: h.id for h in check.hosts.values()}
+            add_hosts = [h for h in cmd.add_hosts if check.host(h, ("--add-host", "--add-host"))]
+            own_codes = {c for c, hid in hosts_by_code.items() if hid in group.host_ids}
+            for code in cmd.remove_hosts:
+                if code not in own_codes:
+                    problems.add(
+                        ("--remove-host", "--remove-host"),
+                        f"'{code}' bukan unit mitra kelompok {cmd.code} ({_known(list(own_codes))})",
+                        f"'{code}' is not a host unit of group {cmd.code} ({_known(list(own_codes))})",
+                    )
+            problems.raise_if_any("Ditolak, tidak ada yang disimpan", "Refused, nothing was stored")
+            store = uow.benchmarking
+            if cmd.theme is not None:
+                store.set_theme(group.id, cmd.theme.strip())
+            for pid in added:
+                store.add_member(group.id, cohort.id, pid)
+            for pid in removed:
+                store.remove_member(group.id, pid)
+            for code in add_hosts:
+                store.add_group_host(group.id, hosts_by_code[code])
+            for code in cmd.remove_hosts:
+                store.remove_group_host(group.id, hosts_by_code[code])
+            nip = {
+                pid: check.index.people[check.index.projects[pid].participant_id].nip
+                for pid in check.index.projects
+            }
+            append_cohort_event(
+                uow,
+                cohort.id,
+                at=now,
+                actor_id=cmd.actor_id,
+                action="group.changed",
+                payload={
+                    "group": cmd.code,
+                    "theme": cmd.theme,
+                    "added": [nip[p] for p in added],
+                    "removed": [nip[p] for p in removed],
+                    "hosts_added": list(add_hosts),
+                    "hosts_removed": list(cmd.remove_hosts),
+                },
+            )
+            changed = next(g for g in store.groups(cohort.id) if g.id == group.id)
+            uow.commit()
+        log.info("command.applied", action="group.changed", cohort=cohort.code, group=cmd.code)
+        return changed
+
+    def add_agenda_item(self, cmd: AddAgendaItem) -> Visit:
+        """Add an item to a visit's agenda (a day of the visit, at a host unit)."""
+        now = self._engine.clock.now()
+        with self._engine.unit_of_work(write=True) as uow:
+            cohort = cohort_for(uow, cmd.cohort_code, cmd.actor_id, Action.PLAN_BENCHMARKING)
+            assert cohort.id is not None
+            check = _Check(self._engine, uow, CohortIndex.load(uow, cohort))
+            visit = check.visits.get(cmd.visit_code)
+            if visit is None:
+                raise NotFound(
+                    f"Kunjungan '{cmd.visit_code}' tidak ada; yang ada: {_known(list(check.visits))}",
+                    f"Visit '{cmd.visit_code}' not found; known: {_known(list(check.visits))}",
+                )
+            item = cmd.item
+            resolved = check.agenda_item(item)
+            if not visit.start_date <= item.day <= visit.end_date:
+                check.problems.add(
+                    item.at("date"),
+                    f"hari {item.day} di luar tanggal kunjungan ({visit.start_date} s.d. {visit.end_date})",
+                    f"day {item.day} is outside the visit's dates ({visit.start_date} to {visit.end_date})",
+                )
+            if not item.topic.strip():
+                check.problems.add(item.at("topic"), "wajib diisi", "is required")
+            if item.starts is not None and item.ends is not None and item.ends <= item.starts:
+                check.problems.add(
+                    item.at("end"),
+                    "jam selesai tidak setelah jam mulai",
+                    "the end is not after the start",
+                )
+            check.problems.raise_if_any(
+                "Ditolak, tidak ada yang disimpan", "Refused, nothing was stored"
+            )
+            assert resolved
+            host_id = check.hosts[item.host].id
+            group_id = check.groups[item.group].id if item.group else None
+            uow.benchmarking.add_agenda_item(
+                visit.id,
+                NewAgendaItem(
+                    item.day, item.starts, item.ends, host_id, group_id, item.topic.strip()
+                ),
+            )
+            append_cohort_event(
+                uow,
+                cohort.id,
+                at=now,
+                actor_id=cmd.actor_id,
+                action="visit.agenda_added",
+                payload={
+                    "visit": visit.code,
+                    "date": item.day.isoformat(),
+                    "host": item.host,
+                    "group": item.group,
+                    "topic": item.topic.strip(),
+                },
+            )
+            updated = next(v for v in uow.benchmarking.visits(cohort.id) if v.id == visit.id)
+            uow.commit()
+        return updated
+
+    def upload_group_report(self, cmd: UploadGroupReport) -> GroupReport:
+        """A member or a coordinator uploads the group's report (checked against the programme)."""
+        now = self._engine.clock.now()
+        with self._engine.unit_of_work(write=True) as uow:
+            cohort = cohort_for(uow, cmd.cohort_code, cmd.actor_id, Action.VIEW_BENCHMARKING)
+            assert cohort.id is not None
+            groups = {g.code: g for g in uow.benchmarking.groups(cohort.id)}
+            group = groups.get(cmd.group_code)
+            if group is None:
+                raise NotFound(
+                    f"Kelompok '{cmd.group_code}' tidak ada; yang ada: {_known(list(groups))}",
+                    f"Group '{cmd.group_code}' not found; known: {_known(list(groups))}",
+                )
+            relations: set[Role] = {
+                r for r in uow.cohorts.roles_of(cohort.id, cmd.actor_id) if r is Role.COORDINATOR
+            }
+            members = {
+                p.participant_id
+                for p in uow.projects.of_cohort(cohort.id)
+                if p.id in group.member_ids
+            }
+            if cmd.actor_id in members:
+                relations.add(Role.PARTICIPANT)
+            policy.require(
+                relations,
+                Action.UPLOAD_GROUP_REPORT,
+                actor=f"person {cmd.actor_id}",
+                target=f"kelompok {group.code} ({cohort.code})",
+            )
+            programme = self._engine.programme(uow, cohort.programme_checksum)
+            kinds = [a.code for a in programme.group_artifacts()]
+            if cmd.upload.kind not in kinds:
+                raise GuardFailed(
+                    f"'{cmd.upload.kind}' bukan laporan kelompok; laporan kelompok program ini: "
+                    f"{', '.join(kinds) or '-'}",
+                    f"'{cmd.upload.kind}' is not a group report; this programme's group reports: "
+                    f"{', '.join(kinds) or 'none'}",
+                )
+            ((artifact, content),) = check_uploads(programme, [cmd.upload])
+            versions = [
+                r for r in uow.benchmarking.group_reports([group.id]) if r.kind == artifact.kind
+            ]
+            number = len(versions) + 1
+            report_id = uow.benchmarking.add_group_report(
+                group.id, number, artifact, content, cmd.actor_id, now
+            )
+            append_cohort_event(
+                uow,
+                cohort.id,
+                at=now,
+                actor_id=cmd.actor_id,
+                action="group.report_uploaded",
+                payload={
+                    "group": group.code,
+                    "kind": artifact.kind,
+                    "version": number,
+                    "filename": artifact.filename,
+                    "sha256": artifact.sha256,
+                    "size": artifact.size,
+                },
+            )
+            stored = next(
+                r for r in uow.benchmarking.group_reports([group.id]) if r.id == report_id
+            )
+            uow.commit()
+        log.info(
+            "command.applied", action="group.report_uploaded", cohort=cohort.code, group=group.code
+        )
+        return stored
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def group_artifacts(self, cohort_code: str) -> list[str]:
+        """The codes of the cohort's programme's group reports (e.g. the group benchmarking
+        report)."""
+        with self._engine.unit_of_work() as uow:
+            cohort = uow.cohorts.by_code(cohort_code)
+            programme = self._engine.programme(uow, cohort.programme_checksum)
+        return [a.code for a in programme.group_artifacts()]
+
+    def overview(self, cohort_code: str, actor_id: int) -> Overview:
+        """The cohort's host partners, groups, group reports and visits (anyone in the cohort)."""
+        now = self._engine.clock.now()
+        with self._engine.unit_of_work() as uow:
+            cohort = cohort_for(uow, cohort_code, actor_id, Action.VIEW_BENCHMARKING)
+            assert cohort.id is not None
+            groups = uow.benchmarking.groups(cohort.id)
+            overview = Overview(
+                cohort,
+                uow.benchmarking.hosts(cohort.id),
+                groups,
+                uow.benchmarking.group_reports([g.id for g in groups]),
+                uow.benchmarking.visits(cohort.id),
+                CohortIndex.load(uow, cohort),
+                self._engine.calendar(cohort.timezone).local_date(now),
+            )
+        return overview
