@@ -39,3 +39,7 @@ class Action(StrEnum):
     MANAGE_COHORT = "manage_cohort"
     REQUEST_EXTENSION = "request_extension"
     DECIDE_EXTENSION = "decide_extension"
+    RESET_PASSWORD = "reset_password"
+    """Set a new (temporary) password for a member of the cohort."""
+    MANAGE_TOKENS = "manage_tokens"
+    """Issue and revoke the cohort's API tokens for integrations."""

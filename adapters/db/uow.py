@@ -13,6 +13,7 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
+from adapters.db.account_store import SqlAccountStore
 from adapters.db.alert_store import SqlAlertStore
 from adapters.db.database import WRITE
 from adapters.db.project_store import SqlProjectStore
@@ -28,6 +29,7 @@ class SqlUnitOfWork:
     people: SqlPersonStore
     audit: SqlAuditStore
     alerts: SqlAlertStore
+    accounts: SqlAccountStore
 
     def __init__(self, engine: Engine, *, write: bool = False, consistent: bool = False) -> None:
         self._engine = engine
@@ -60,6 +62,7 @@ class SqlUnitOfWork:
         self.people = SqlPersonStore(self.session)
         self.audit = SqlAuditStore(raw, self.session)
         self.alerts = SqlAlertStore(raw, self.session)
+        self.accounts = SqlAccountStore(self.session)
         return self
 
     def session(self) -> Session:
