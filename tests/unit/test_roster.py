@@ -878,3 +878,11 @@ def test_a_coordinator_or_examiner_of_the_cohort_cannot_join_as_a_participant() 
     assert len(refused.value.problems_en) == 1
     assert "already a coordinator or examiner" in refused.value.problems_en[0]
     assert "koordinator atau penguji" in refused.value.problems[0]
+
+
+def test_yaml_with_a_control_character_is_refused_as_invalid_yaml_not_a_crash() -> None:
+    from domain.roster import parse_roster
+
+    with pytest.raises(RosterError) as caught:
+        parse_roster("participants:\x1f\n", "yaml", "upload.yaml")
+    assert "invalid YAML" in caught.value.message_en and "upload.yaml" in caught.value.message_en
