@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = 65536
     prefect_ui_url: str | None = None
     """The Prefect UI the board links to (``patok serve`` sets it for the server it starts)."""
+    web_threads: int = 8
+    """Requests one web process works on at once (its thread pool): the engine is synchronous,
+    and on SQLite writers queue on the database lock, so more threads than cores mostly wait."""
     max_request_mb: int = 120
     """Request bodies larger than this are refused with 413 (programme limits apply per file)."""
 

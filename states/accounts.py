@@ -241,22 +241,21 @@ class Accounts:
         """The principal of a live session, or None when it is unknown, ended or expired."""
         now = self._engine.clock.now()
         with self._engine.unit_of_work() as uow:
-            record = uow.accounts.session(token_digest(secret))
-            if record is None or record.ended_at is not None:
-                return None
-            if self.times.expires_at(record.created_at, record.last_seen_at) <= now:
-                return None
-            person = uow.people.get(record.person_id)
-            credential = uow.accounts.credential(record.person_id)
+            found = uow.accounts.signed_in(token_digest(secret))
+        if found is None or found.session.ended_at is not None:
+            return None
+        record = found.session
+        if self.times.expires_at(record.created_at, record.last_seen_at) <= now:
+            return None
         if now - record.last_seen_at >= TOUCH_EVERY:
             with self._engine.unit_of_work(write=True) as uow:
                 uow.accounts.touch_session(record.id, now)
                 uow.commit()
         return Principal(
-            person,
+            found.person,
             session_id=record.id,
             csrf_token=record.csrf_token,
-            must_change_password=credential is not None and credential.must_change,
+            must_change_password=found.must_change,
         )
 
     def logout(self, session_id: int) -> None:

@@ -488,6 +488,15 @@ class TokenRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class SignedIn:
+    """A session with its person and whether their password must be changed, read together."""
+
+    session: SessionRecord
+    person: Person
+    must_change: bool
+
+
+@dataclass(frozen=True, slots=True)
 class LoginFailures:
     """Consecutive failed logins under one login name, and when the last one happened."""
 
@@ -515,6 +524,10 @@ class AccountStore(Protocol):
 
     def session(self, digest: str) -> SessionRecord | None:
         """The session whose secret has this digest."""
+        ...
+
+    def signed_in(self, digest: str) -> SignedIn | None:
+        """The session whose secret has this digest, with its person, in one read."""
         ...
 
     def touch_session(self, session_id: int, at: datetime) -> None:

@@ -52,6 +52,7 @@ from states.ports import (
     ProjectView,
     RaisedAlert,
     SessionRecord,
+    SignedIn,
     TokenRecord,
 )
 
@@ -838,6 +839,18 @@ class FakeAccountStore:
     def session(self, digest: str) -> SessionRecord | None:
         """The session with this digest."""
         return next((r for d, r in self._s.sessions.values() if d == digest), None)
+
+    def signed_in(self, digest: str) -> SignedIn | None:
+        """The session with its person and whether they must change their password."""
+        record = self.session(digest)
+        if record is None:
+            return None
+        credential = self._s.credentials.get(record.person_id)
+        return SignedIn(
+            record,
+            self._s.people[record.person_id],
+            credential is not None and credential.must_change,
+        )
 
     def _end(self, session_id: int, at: datetime) -> None:
         digest, record = self._s.sessions[session_id]

@@ -11,9 +11,11 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from adapters.db.orm import ApiTokenRow, CredentialRow, LoginFailureRow, WebSessionRow
+from adapters.db.rawsql import RawSql
 from domain.audit import utc_naive
 from domain.errors import ConflictError, NotFound
-from states.ports import Credential, LoginFailures, SessionRecord, TokenRecord
+from domain.model import Person
+from states.ports import Credential, LoginFailures, SessionRecord, SignedIn, TokenRecord
 
 
 def _aware(at: datetime | None) -> datetime | None:
@@ -34,11 +36,30 @@ def _token(r: ApiTokenRow) -> TokenRecord:
     )
 
 
+_SIGNED_IN = """
+SELECT s.id, s.person_id, s.created_at, s.last_seen_at, s.csrf_token, s.ended_at,
+       p.nip, p.name, p.email, p.agency, p.unit, p.phone, p.lang, p.can_create_cohorts, p.digest,
+       c.must_change
+FROM web_sessions s
+JOIN people p ON p.id = s.person_id
+LEFT JOIN credentials c ON c.person_id = s.person_id
+WHERE s.digest = :digest
+"""
+
+
+def _stamp(value: object) -> datetime:
+    """A timestamp read through the driver cursor (text on SQLite) as an aware UTC datetime."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
+
+
 class SqlAccountStore:
     """Accounts in SQL, inside the unit of work's transaction."""
 
-    def __init__(self, session: Callable[[], Session]) -> None:
+    def __init__(self, session: Callable[[], Session], raw: RawSql) -> None:
         self._session_of = session
+        self._raw = raw
 
     # -- passwords --------------------------------------------------------------------------
 
@@ -100,6 +121,34 @@ class SqlAccountStore:
             row.csrf_token,
             _aware(row.ended_at),
         )
+
+    def signed_in(self, digest: str) -> SignedIn | None:
+        """The session with its person in one query on the driver's cursor (every request
+        made with a session cookie asks this)."""
+        row = self._raw.one(_SIGNED_IN, {"digest": digest})
+        if row is None:
+            return None
+        session = SessionRecord(
+            int(row[0]),
+            int(row[1]),
+            _stamp(row[2]),
+            _stamp(row[3]),
+            str(row[4]),
+            None if row[5] is None else _stamp(row[5]),
+        )
+        person = Person.model_construct(
+            id=int(row[1]),
+            nip=row[6],
+            name=row[7],
+            email=row[8],
+            agency=row[9],
+            unit=row[10] or "",
+            phone=row[11],
+            lang="en" if row[12] == "en" else "id",
+            can_create_cohorts=bool(row[13]),
+            digest=bool(row[14]),
+        )
+        return SignedIn(session, person, bool(row[15]))
 
     def touch_session(self, session_id: int, at: datetime) -> None:
         """Record the session's last use (never moving it backwards)."""

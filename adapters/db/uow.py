@@ -62,7 +62,7 @@ class SqlUnitOfWork:
         self.people = SqlPersonStore(self.session)
         self.audit = SqlAuditStore(raw, self.session)
         self.alerts = SqlAlertStore(raw, self.session)
-        self.accounts = SqlAccountStore(self.session)
+        self.accounts = SqlAccountStore(self.session, raw)
         return self
 
     def session(self) -> Session:

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -167,6 +168,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        """Size the thread pool on start; release the database on stop, if asked to."""
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.web_threads
         try:
             yield
         finally:
@@ -214,12 +217,14 @@ def create_app(
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def on_domain_error(request: Request, error: DomainError) -> Response:
+        """A refusal of the engine or the policy: a problem (API) or the error page."""
         if _is_api(request):
             return domain_problem(request, error)
         return _page_error(request, status_of(error), error.text(lang_of(request)))
 
     @app.exception_handler(HttpProblem)
     async def on_http_problem(request: Request, error: HttpProblem) -> Response:
+        """A refusal of the web layer (CSRF, tokens, idempotency)."""
         if _is_api(request):
             return http_problem(request, error)
         lang = lang_of(request)
@@ -229,12 +234,14 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def on_request_invalid(request: Request, error: RequestValidationError) -> Response:
+        """A request FastAPI could not validate: 422 naming every field."""
         if _is_api(request):
             return validation_problem(request, error)
         return _page_error(request, 422, str(validation_problem(request, error).body, "utf-8"))
 
     @app.exception_handler(ValidationError)
     async def on_model_invalid(request: Request, error: ValidationError) -> Response:
+        """A domain model refusing its input: 422 naming the field."""
         response = validation_problem(request, error)
         if _is_api(request):
             return response
@@ -244,6 +251,7 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, error: StarletteHTTPException) -> Response:
+        """An unknown path or method, as a problem or the error page."""
         code = "not_found" if error.status_code == 404 else "http_error"
         message = str(error.detail)
         if _is_api(request) or error.status_code == 405:
@@ -252,16 +260,19 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(LoginRequired)
     async def on_login_required(request: Request, error: LoginRequired) -> Response:
+        """A page needing a signed-in person: to the login page and back."""
         from urllib.parse import quote
 
         return RedirectResponse(f"/login?next={quote(error.back, safe='/')}", status_code=303)
 
     @app.exception_handler(PasswordChangeRequired)
     async def on_password_change(request: Request, error: PasswordChangeRequired) -> Response:
+        """A temporary password in use: to the password page."""
         return RedirectResponse("/account/password", status_code=303)
 
     @app.exception_handler(Exception)
     async def on_unexpected(request: Request, error: Exception) -> Response:
+        """Anything else: logged with its trace, answered with a 500 that says nothing more."""
         log.error("web.unexpected", path=request.url.path, error=repr(error), exc_info=error)
         if _is_api(request):
             return internal_problem(request)
@@ -271,6 +282,7 @@ def _handlers(app: FastAPI) -> None:
 def _plain_routes(app: FastAPI) -> None:
     @app.get("/healthz", include_in_schema=False)
     def healthz(request: Request) -> JSONResponse:
+        """Whether the process answers and reaches its database."""
         patok: Patok = request.app.state.web.patok
         with patok.engine.unit_of_work() as uow:
             uow.cohorts.all()
@@ -278,10 +290,12 @@ def _plain_routes(app: FastAPI) -> None:
 
     @app.get("/problems", include_in_schema=False, response_class=HTMLResponse)
     def problems_index(request: Request) -> Response:
+        """Every problem type, described."""
         return render(request, "problems.html", titles=TITLES, media_type=PROBLEM_MEDIA_TYPE)
 
     @app.get("/problems/{code}", include_in_schema=False, response_class=HTMLResponse)
     def problem_type(request: Request, code: str) -> Response:
+        """One problem type, described (what a problem's ``type`` points to)."""
         chosen: dict[str, Any] = {code: TITLES[code]} if code in TITLES else {}
         if not chosen:
             return _page_error(request, 404, code)
