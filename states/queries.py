@@ -472,6 +472,18 @@ class Queries:
         out.sort(key=lambda p: (-p.days_late, p.decision_due_at or far, p.project_id))
         return out
 
+    def extensions_to_decide(self, actor_id: int) -> list[tuple[ExtensionRecord, Person, str]]:
+        """Pending extension requests this actor may grant or refuse (as the participant's mentor
+        or a coordinator of the cohort), with each one's participant and cohort code."""
+        pending = self.extensions(actor_id, None, "pending")
+        out: list[tuple[ExtensionRecord, Person, str]] = []
+        with self._engine.unit_of_work() as uow:
+            for e in pending:
+                view = uow.projects.load(e.project_id, actor_id)
+                if policy.is_allowed(view.relations, Action.DECIDE_EXTENSION):
+                    out.append((e, uow.people.get(view.participant_id), view.cohort_code))
+        return out
+
     def progress(self, cohort_code: str, actor_id: int) -> tuple[Cohort, list[ProgressPoint]]:
         """Day by day since the cohort started: stages approved so far and stages late.
 

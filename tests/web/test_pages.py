@@ -220,3 +220,14 @@ def test_the_home_page_sends_a_participant_to_their_project(shared_world: World)
     assert f'href="/cohorts/{COHORT_A}"' in staff
     anonymous = shared_world.anonymous().get("/", follow_redirects=False)
     assert anonymous.headers["location"] == "/login?next=/"
+
+
+def test_the_mentors_inbox_also_lists_the_extension_requests_they_may_decide(world: World) -> None:
+    inbox = world.caller("m1").get("/inbox").text
+    assert f'id="extension-{world.extension}"' in inbox and "Data BPS belum terbit" in inbox
+    assert f'id="extension-{world.extension}"' not in world.caller("m2").get("/inbox").text
+    granted = _form(
+        world.caller("m1"), f"/extensions/{world.extension}/decide", {"decision": "grant", "back": "/inbox"}
+    )
+    assert _flash(world.caller("m1"), granted) == "Perpanjangan disetujui."
+    assert f'id="extension-{world.extension}"' not in world.caller("m1").get("/inbox").text

@@ -90,6 +90,7 @@ def render(
         "now": ctx.patok.engine.clock.now(),
         "quote": quote,
         "size": human_size,
+        "when": iso_local,
     }
     values.update(context)
     response = ctx.templates.TemplateResponse(request, template, values, status_code=status)
@@ -159,3 +160,12 @@ def human_size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.1f} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+def iso_local(value: object, tz: str) -> str:
+    """An ISO instant from an audit payload in a zone (other values as they are)."""
+    try:
+        instant = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return local(instant, tz, True) if instant.tzinfo is not None else str(value)

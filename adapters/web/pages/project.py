@@ -289,7 +289,8 @@ def file_download(request: Request, project_id: int, sha256: str, who: SignedIn)
 @router.get("/inbox", response_class=HTMLResponse)
 def inbox_page(request: Request, who: SignedIn) -> Response:
     """Pending decisions, the most overdue first, each with approve / request changes and a
-    comment on the same screen."""
+    comment on the same screen; then the extension requests waiting for the person."""
     ctx = context_of(request)
     items = ctx.patok.queries.inbox(who.person_id)
-    return render(request, "inbox.html", items=items)
+    extensions = ctx.patok.queries.extensions_to_decide(who.person_id)
+    return render(request, "inbox.html", items=items, extensions=extensions)
