@@ -19,6 +19,8 @@ TOKEN_PREFIX = "patok_"
 FREE_FAILURES = 3
 """Failed logins allowed before each further attempt has to wait."""
 MAX_LOGIN_DELAY = timedelta(minutes=15)
+FAILURE_MEMORY = timedelta(hours=24)
+"""Failed logins older than this are forgotten: the count starts again."""
 
 
 def check_new_password(password: str, person: Person) -> None:

@@ -19,6 +19,7 @@ import structlog
 
 from domain import policy
 from domain.accounts import (
+    FAILURE_MEMORY,
     TOKEN_PREFIX,
     SessionTimes,
     check_new_password,
@@ -201,6 +202,9 @@ class Accounts:
         now = self._engine.clock.now()
         with self._engine.unit_of_work(write=True) as uow:
             counted = uow.accounts.failures(key)
+            if counted is not None and now - counted.last_failure_at > FAILURE_MEMORY:
+                uow.accounts.clear_failures(key)
+                counted = None
             if counted is not None:
                 wait_until = counted.last_failure_at + login_delay(counted.failures)
                 if wait_until > now:
@@ -225,6 +229,7 @@ class Accounts:
         csrf = self._secret(32)
         with self._engine.unit_of_work(write=True) as uow:
             uow.accounts.clear_failures(key)
+            uow.accounts.purge(now - self.times.lifetime, now - FAILURE_MEMORY)
             session_id = uow.accounts.add_session(
                 token_digest(secret), credential.person_id, now, csrf
             )

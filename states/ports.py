@@ -588,6 +588,10 @@ class AccountStore(Protocol):
         """Forget the failed logins of a login name (after a successful one)."""
         ...
 
+    def purge(self, sessions_created_before: datetime, failures_before: datetime) -> None:
+        """Delete sessions that have outlived their lifetime and stale failed-login counters."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction: everything done through it is committed together or not at all."""

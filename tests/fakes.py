@@ -951,6 +951,15 @@ class FakeAccountStore:
         """Forget the failed logins of a login name."""
         self._s.login_failures.pop(login, None)
 
+    def purge(self, sessions_created_before: datetime, failures_before: datetime) -> None:
+        """Delete sessions past their lifetime and failed-login counters gone stale."""
+        for session_id, (_, record) in list(self._s.sessions.items()):
+            if record.created_at < sessions_created_before:
+                del self._s.sessions[session_id]
+        for login, counted in list(self._s.login_failures.items()):
+            if counted.last_failure_at < failures_before:
+                del self._s.login_failures[login]
+
 
 class FakeUnitOfWork:
     """One optimistic in-memory transaction over a :class:`FakeUnitOfWorkFactory`'s state."""

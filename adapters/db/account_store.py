@@ -281,3 +281,13 @@ class SqlAccountStore:
     def clear_failures(self, login: str) -> None:
         """Forget the failed logins of a login name."""
         self._session_of().execute(delete(LoginFailureRow).where(LoginFailureRow.login == login))
+
+    def purge(self, sessions_created_before: datetime, failures_before: datetime) -> None:
+        """Delete sessions past their lifetime and failed-login counters gone stale."""
+        session = self._session_of()
+        session.execute(
+            delete(WebSessionRow).where(WebSessionRow.created_at < utc_naive(sessions_created_before))
+        )
+        session.execute(
+            delete(LoginFailureRow).where(LoginFailureRow.last_failure_at < utc_naive(failures_before))
+        )

@@ -313,3 +313,21 @@ def test_only_a_coordinator_of_the_cohort_issues_lists_or_revokes_its_tokens(
         accounts.app.accounts.revoke_token(accounts.ids[actor], record.id)
     assert record not in accounts.app.accounts.tokens(accounts.ids[actor])
     assert len(accounts.factory.state.tokens) == 1
+
+
+def test_failed_logins_are_forgotten_after_a_day_and_old_sessions_are_purged(
+    accounts: Accounts,
+) -> None:
+    old = accounts.login("mentor10")
+    for _ in range(FREE_FAILURES):
+        with pytest.raises(AuthenticationFailed):
+            accounts.login("koor", "salah-salah-salah")
+    with pytest.raises(TooManyAttempts):
+        accounts.login("koor")
+    with pytest.raises(AuthenticationFailed):
+        accounts.login("tidakada", "apa-saja-apa-saja")
+    accounts.clock.advance(timedelta(hours=25))
+    assert accounts.login("koor")  # not slowed down any more: a day has passed
+    assert accounts.factory.state.login_failures == {}  # the stranger's counter too
+    assert accounts.app.accounts.session(old) is None
+    assert token_digest(old) not in [d for d, _ in accounts.factory.state.sessions.values()]
