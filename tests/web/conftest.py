@@ -8,12 +8,33 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
 
 from tests.conftest import POSTGRES_URL, postgres_unreachable
 from tests.web.world import World, build_world
+
+
+@contextmanager
+def module_database(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of an empty database — an SQLite file, or a PostgreSQL schema dropped after."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'patok.db'}"
+        return
+    problem = postgres_unreachable()
+    if problem:
+        pytest.skip(problem)
+    schema = f"w_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @pytest.fixture
@@ -31,23 +52,9 @@ def shared_world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[World]:
     """One world per module and database."""
-    schema: str | None = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'patok.db'}"
-    else:
-        problem = postgres_unreachable()
-        if problem:
-            pytest.skip(problem)
-        schema = f"w_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-            conn.execute(f'CREATE SCHEMA "{schema}"')
-        sep = "&" if "?" in POSTGRES_URL else "?"
-        url = f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
-    built = build_world(url, tmp_path_factory.mktemp("data"))
-    try:
-        yield built
-    finally:
-        built.app.close()
-        if schema is not None:
-            with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with module_database(request.param, tmp_path_factory) as url:
+        built = build_world(url, tmp_path_factory.mktemp("data"))
+        try:
+            yield built
+        finally:
+            built.app.close()

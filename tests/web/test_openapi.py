@@ -2,14 +2,14 @@
 and every answer — status, media type and body — is one the document declares.
 
 The caller is a coordinator's browser session (so writes go through, CSRF header included) on a
-world of its own; examples per operation are kept modest (``PATOK_SCHEMATHESIS_EXAMPLES``).
+world of its own, on SQLite and on PostgreSQL; examples per operation are kept modest
+(``PATOK_SCHEMATHESIS_EXAMPLES``).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +28,7 @@ from adapters.settings import Settings
 from adapters.web.app import create_app
 from adapters.web.auth import SESSION_COOKIE
 from tests.fakes import FakeUnitOfWorkFactory
+from tests.web.conftest import module_database
 from tests.web.world import World, build_world
 
 EXAMPLES = int(os.environ.get("PATOK_SCHEMATHESIS_EXAMPLES", "12"))
@@ -39,17 +40,19 @@ CHECKS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def api_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """A world only these generated requests use."""
-    folder: Path = tmp_path_factory.mktemp("schemathesis")
-    world = build_world(f"sqlite:///{folder / 'patok.db'}", folder)
-    TARGET.target = world.web
-    try:
-        yield world
-    finally:
-        TARGET.target = None
-        world.app.close()
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def api_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    """A world only these generated requests use, on SQLite and on PostgreSQL."""
+    with module_database(request.param, tmp_path_factory) as url:
+        world = build_world(url, tmp_path_factory.mktemp("schemathesis"))
+        TARGET.target = world.web
+        try:
+            yield world
+        finally:
+            TARGET.target = None
+            world.app.close()
 
 
 class LateApp:
