@@ -40,6 +40,8 @@ from adapters.web.problems import (
     domain_problem,
     http_problem,
     internal_problem,
+    invalid_fields,
+    invalid_listing,
     problem,
     status_of,
     validation_problem,
@@ -237,17 +239,14 @@ def _handlers(app: FastAPI) -> None:
         """A request FastAPI could not validate: 422 naming every field."""
         if _is_api(request):
             return validation_problem(request, error)
-        return _page_error(request, 422, str(validation_problem(request, error).body, "utf-8"))
+        return _page_error(request, 422, invalid_listing(invalid_fields(error)))
 
     @app.exception_handler(ValidationError)
     async def on_model_invalid(request: Request, error: ValidationError) -> Response:
         """A domain model refusing its input: 422 naming the field."""
-        response = validation_problem(request, error)
         if _is_api(request):
-            return response
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        return _page_error(request, 422, f"{where}: {first.get('msg', '')}")
+            return validation_problem(request, error)
+        return _page_error(request, 422, invalid_listing(invalid_fields(error)))
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, error: StarletteHTTPException) -> Response:

@@ -218,19 +218,28 @@ def http_problem(request: Request, error: HttpProblem) -> JSONResponse:
     )
 
 
-def validation_problem(
-    request: Request, error: RequestValidationError | ValidationError
-) -> JSONResponse:
-    """A 422 naming every invalid field of the request."""
-    errors = error.errors()
-    fields = [
+def invalid_fields(error: RequestValidationError | ValidationError) -> list[dict[str, str]]:
+    """Each invalid field of a request (its dotted location) and why."""
+    return [
         {
             "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
             "message": str(e.get("msg", "")),
         }
-        for e in errors
+        for e in error.errors()
     ]
-    listing = "; ".join(f"{f['field'] or '-'}: {f['message']}" for f in fields[:10])
+
+
+def invalid_listing(fields: list[dict[str, str]]) -> str:
+    """The invalid fields in one line (the first ten)."""
+    return "; ".join(f"{f['field'] or '-'}: {f['message']}" for f in fields[:10])
+
+
+def validation_problem(
+    request: Request, error: RequestValidationError | ValidationError
+) -> JSONResponse:
+    """A 422 naming every invalid field of the request."""
+    fields = invalid_fields(error)
+    listing = invalid_listing(fields)
     return problem(
         request,
         422,

@@ -231,3 +231,9 @@ def test_the_mentors_inbox_also_lists_the_extension_requests_they_may_decide(wor
     )
     assert _flash(world.caller("m1"), granted) == "Perpanjangan disetujui."
     assert f'id="extension-{world.extension}"' not in world.caller("m1").get("/inbox").text
+
+
+def test_a_malformed_address_is_an_error_page_naming_the_field(shared_world: World) -> None:
+    page = shared_world.caller("kA").get("/projects/bukan-angka")
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    assert "project_id" in page.text and '{"type"' not in page.text
