@@ -886,3 +886,16 @@ def test_yaml_with_a_control_character_is_refused_as_invalid_yaml_not_a_crash() 
     with pytest.raises(RosterError) as caught:
         parse_roster("participants:\x1f\n", "yaml", "upload.yaml")
     assert "invalid YAML" in caught.value.message_en and "upload.yaml" in caught.value.message_en
+
+
+def test_a_cohort_must_start_in_a_year_the_working_day_calendar_covers() -> None:
+    from pydantic import ValidationError
+
+    from domain.commands import CreateCohort
+
+    for start in (date(1999, 12, 31), date(2100, 1, 1)):
+        with pytest.raises(ValidationError):
+            CreateCohort(
+                actor_id=1, code="X-1", name="Angkatan X", programme_code="PKA",
+                organiser="BPSDM", timezone="WIB", start_date=start,
+            )

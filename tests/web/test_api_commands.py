@@ -325,3 +325,15 @@ def test_the_audit_log_records_each_api_command_once(world: World) -> None:
     with world.app.database.connect() as conn:
         after = conn.execute(select(func.count()).select_from(AuditRow)).scalar_one()
     assert after == before + 1
+
+
+def test_dates_outside_what_a_calendar_can_count_are_refused_not_crashed_on(world: World) -> None:
+    k = world.caller("kA")
+    cohort = {"code": "UJI-Z", "name": "Angkatan uji Z", "programme": "PKA", "organiser": "BPSDM",
+              "timezone": "WIB", "start_date": "9999-12-31"}
+    _problem(k.post("/api/v1/cohorts", cohort), 422, "invalid_input")
+    far = world.caller("p1").post(
+        f"/api/v1/projects/{world.projects['T']}/extensions",
+        {"new_due_date": "2099-12-31", "reason": "Lama sekali"},
+    )
+    assert "at most" in str(_problem(far, 422, "invalid_input")["messages"])

@@ -154,7 +154,7 @@ class CohortCreate(BaseModel):
     programme_yaml: str | None = Field(default=None, max_length=200_000)
     organiser: str = Field(min_length=2, max_length=200)
     timezone: str = Field(description="Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)")
-    start_date: date
+    start_date: date = Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))
 
 
 class RosterImport(BaseModel):
