@@ -234,6 +234,7 @@ def test_the_mentors_inbox_also_lists_the_extension_requests_they_may_decide(wor
 
 
 def test_a_malformed_address_is_an_error_page_naming_the_field(shared_world: World) -> None:
-    page = shared_world.caller("kA").get("/projects/bukan-angka")
-    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
-    assert "project_id" in page.text and '{"type"' not in page.text
+    for address in ("/projects/bukan-angka", "/projects/99999999999999999999999"):
+        page = shared_world.caller("kA").get(address)
+        assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+        assert "project_id" in page.text and '{"type"' not in page.text

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from adapters.web.auth import SESSION_COOKIE
 from adapters.web.lang import lang_of
 from adapters.web.pages.common import (
+    Id,
     act,
     check_form,
     context_of,
@@ -120,7 +121,7 @@ def issue_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(request: Request, token_id: int, who: SignedIn, csrf_token: Csrf = "") -> Response:
+def revoke_token(request: Request, token_id: Id, who: SignedIn, csrf_token: Csrf = "") -> Response:
     """Revoke a token."""
     check_form(request, who, csrf_token)
     ctx = context_of(request)

@@ -14,6 +14,7 @@ from adapters.web.board_filter import BoardFilter, facet_options, filter_rows, s
 from adapters.web.chart import progress_svg
 from adapters.web.lang import lang_of
 from adapters.web.pages.common import (
+    Id,
     act,
     check_form,
     context_of,
@@ -170,7 +171,7 @@ def extensions_page(request: Request, code: str, who: SignedIn) -> Response:
 @router.post("/extensions/{extension_id}/decide")
 def decide_extension(
     request: Request,
-    extension_id: int,
+    extension_id: Id,
     who: SignedIn,
     csrf_token: Csrf = "",
     decision: Annotated[str, Form(max_length=10)] = "",
@@ -215,7 +216,7 @@ def members_page(request: Request, code: str, who: SignedIn) -> Response:
 
 @router.post("/cohorts/{code}/members/{person_id}/reset", response_class=HTMLResponse)
 def reset_member_password(
-    request: Request, code: str, person_id: int, who: SignedIn, csrf_token: Csrf = ""
+    request: Request, code: str, person_id: Id, who: SignedIn, csrf_token: Csrf = ""
 ) -> Response:
     """Give a member a temporary password and show it once."""
     check_form(request, who, csrf_token)

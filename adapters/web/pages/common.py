@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import Request
+from fastapi import Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from adapters.cli.render import local
@@ -26,6 +26,8 @@ from domain.errors import AuthenticationFailed, DomainError
 from states.accounts import Principal
 
 FLASH_COOKIE = "patok_flash"
+Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
+"""A row id in a page's address (larger numbers are refused before any query)."""
 
 
 class LoginRequired(Exception):
@@ -146,11 +148,6 @@ def act(
 def context_of(request: Request) -> WebContext:
     """The web context (for page handlers)."""
     return web(request)
-
-
-def as_local(instant: datetime | None, tz: str) -> str:
-    """An instant in a zone with its time, e.g. ``31-03-2026 23:59 WIT``."""
-    return local(instant, tz, True)
 
 
 def human_size(size: int) -> str:

@@ -14,6 +14,7 @@ from starlette.datastructures import UploadFile
 from adapters.web.api.projects import file_response
 from adapters.web.lang import lang_of
 from adapters.web.pages.common import (
+    Id,
     act,
     check_form,
     context_of,
@@ -46,7 +47,7 @@ Version = Annotated[int | None, Form()]
 
 
 @router.get("/projects/{project_id}", response_class=HTMLResponse)
-def project_page(request: Request, project_id: int, who: SignedIn) -> Response:
+def project_page(request: Request, project_id: Id, who: SignedIn) -> Response:
     """A project: what is due next on both clocks, the forms the person may use now, its stages
     with submissions, files and decisions, and its timeline from the audit log."""
     ctx = context_of(request)
@@ -112,7 +113,7 @@ async def _artifacts(request: Request, kinds: list[str]) -> tuple[ArtifactUpload
 
 
 @router.post("/projects/{project_id}/submit")
-async def submit_page(request: Request, project_id: int) -> Response:
+async def submit_page(request: Request, project_id: Id) -> Response:
     """Submit the current stage with its files (multipart form: ``file__<kind>`` per artifact)."""
     who = await run_in_threadpool(signed_in, request)
     form = await request.form()
@@ -149,7 +150,7 @@ async def submit_page(request: Request, project_id: int) -> Response:
 @router.post("/projects/{project_id}/decide")
 def decide(
     request: Request,
-    project_id: int,
+    project_id: Id,
     who: SignedIn,
     csrf_token: Csrf = "",
     decision: Annotated[str, Form(max_length=20)] = "",
@@ -193,7 +194,7 @@ def decide(
 @router.post("/projects/{project_id}/withdraw")
 def withdraw(
     request: Request,
-    project_id: int,
+    project_id: Id,
     who: SignedIn,
     csrf_token: Csrf = "",
     reason: Annotated[str, Form(max_length=4000)] = "",
@@ -221,7 +222,7 @@ def withdraw(
 @router.post("/projects/{project_id}/reopen")
 def reopen(
     request: Request,
-    project_id: int,
+    project_id: Id,
     who: SignedIn,
     csrf_token: Csrf = "",
     stage: Annotated[str, Form(max_length=32)] = "",
@@ -251,7 +252,7 @@ def reopen(
 @router.post("/projects/{project_id}/extension")
 def request_extension(
     request: Request,
-    project_id: int,
+    project_id: Id,
     who: SignedIn,
     csrf_token: Csrf = "",
     new_due_date: Annotated[str, Form(max_length=10)] = "",
@@ -281,7 +282,7 @@ def request_extension(
 
 
 @router.get("/projects/{project_id}/files/{sha256}")
-def file_download(request: Request, project_id: int, sha256: str, who: SignedIn) -> Response:
+def file_download(request: Request, project_id: Id, sha256: str, who: SignedIn) -> Response:
     """A submitted file, for those who may see the project."""
     return file_response(context_of(request), who, project_id, sha256)
 
