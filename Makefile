@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint typecheck unit bench clean
+.PHONY: setup run test lint typecheck unit bench bench-web clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,8 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
 
 ## run: set up, load the demo cohort (seed 001) into the embedded SQLite database (var/), print its
-## board, then serve: a local Prefect server (var/prefect) with the flows on their schedules
+## board, then serve: the web app and JSON API (http://127.0.0.1:8000), a local Prefect server
+## (var/prefect) with the flows on their schedules
 run: setup
 	$(BIN)/patok demo
 	$(BIN)/patok serve
@@ -34,6 +35,10 @@ test: setup $(CHROMIUM)
 
 bench: setup
 	$(BIN)/python bench/engine_throughput.py
+
+## bench-web: the API's submit and approve under load from a separate process; the board page
+bench-web: setup
+	$(BIN)/python bench/web_load.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import Engine as SqlEngine
 
@@ -10,8 +11,11 @@ from adapters.clock import SystemClock
 from adapters.db.database import make_engine, upgrade
 from adapters.db.uow import SqlUnitOfWorkFactory
 from adapters.logging import configure_logging
+from adapters.passwords import Argon2Hasher
 from adapters.programmes import builtin_programmes
 from adapters.settings import Settings
+from domain.accounts import SessionTimes
+from states.accounts import Accounts
 from states.benchmarking import Planning
 from states.cohorts import CohortService
 from states.content import ProjectContent
@@ -41,6 +45,7 @@ class Patok:
     content: ProjectContent
     seminars: Seminars
     reports: Reports
+    accounts: Accounts
 
     def with_clock(self, clock: Clock) -> Patok:
         """The same store and settings driven by another clock (demos, simulations)."""
@@ -58,6 +63,11 @@ def _assemble(
     engine = Engine(factory, clock)
     sweeper = Sweeper(engine, public_url=settings.public_url, webhook_url=settings.webhook_url)
     seminars = Seminars(engine)
+    hasher = Argon2Hasher(settings.argon2_time_cost, settings.argon2_memory_kib)
+    times = SessionTimes(
+        lifetime=timedelta(hours=settings.session_hours),
+        idle=timedelta(minutes=settings.session_idle_minutes),
+    )
     return Patok(
         settings,
         database,
@@ -71,6 +81,7 @@ def _assemble(
         ProjectContent(engine),
         seminars,
         Reports(engine, seminars),
+        Accounts(engine, hasher, times),
     )
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "DEMO_COHORT_CODE",
     "DEMO_COHORT_NAME",
     "DEMO_ORGANISER",
+    "DEMO_PASSWORD",
     "DEMO_PROGRAMME",
     "DEMO_TIMEZONE",
     "FOCUS_THEMES",
@@ -49,6 +50,8 @@ DEMO_ORGANISER: Final = "BPSDM Provinsi Maluku"
 DEMO_TIMEZONE: Final = "Asia/Jayapura"
 """Maluku runs on WIT (UTC+9)."""
 DEMO_PROGRAMME: Final = "PIM3"
+DEMO_PASSWORD: Final = "patok-demo-2018"
+"""The web password of every demo person (synthetic data; printed by ``patok demo``)."""
 
 REGENCY_COUNTS: Final[Mapping[str, int]] = {
     "Kabupaten Maluku Tenggara": 10,

@@ -22,6 +22,27 @@ class Settings(BaseSettings):
     """Where people open patok: links in notifications point here."""
     webhook_url: str | None = None
     """Where every raised reminder and escalation is also POSTed (signed), if set."""
+    web_host: str = "127.0.0.1"
+    """Where ``patok serve`` binds the web app and JSON API."""
+    web_port: int = 8000
+    secret_key: str | None = None
+    """Signs session cookies and form tokens. Unset: a random key kept in the data directory
+    (``secret_key``), shared by every process on this machine; set it when several hosts serve."""
+    session_hours: float = 12.0
+    """A browser session ends this long after login at the latest."""
+    session_idle_minutes: float = 60.0
+    """... or after this long without a request."""
+    secure_cookies: bool = False
+    """Mark cookies ``Secure`` (set when patok is served over HTTPS)."""
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    prefect_ui_url: str | None = None
+    """The Prefect UI the board links to (``patok serve`` sets it for the server it starts)."""
+    web_threads: int = 8
+    """Requests one web process works on at once (its thread pool): the engine is synchronous,
+    and on SQLite writers queue on the database lock, so more threads than cores mostly wait."""
+    max_request_mb: int = 120
+    """Request bodies larger than this are refused with 413 (programme limits apply per file)."""
 
     def resolved_database_url(self) -> str:
         """The database URL: ``PATOK_DATABASE_URL``, else an SQLite file in the data directory."""

@@ -10,6 +10,11 @@ from domain.model import ArtifactUpload, TimeZoneName
 from domain.programme import ProgrammeDefinition
 from domain.roster import Roster
 
+EARLIEST_START = date(2000, 1, 1)
+LATEST_START = date(2099, 12, 31)
+"""Cohorts start in this range: the holiday calendar, and every deadline counted from the start
+date, stay within it."""
+
 
 class Command(BaseModel):
     """Base of every command: who is acting."""
@@ -68,7 +73,11 @@ class CreateCohort(Command):
     programme: ProgrammeDefinition | None = None
     organiser: str = Field(min_length=2, max_length=200)
     timezone: TimeZoneName
-    start_date: date
+    start_date: date = Field(
+        ge=EARLIEST_START,
+        le=LATEST_START,
+        description="between 2000-01-01 and 2099-12-31 (working-day calendars exist for these)",
+    )
 
 
 class ImportRoster(Command):

@@ -123,6 +123,26 @@ class ConflictError(DomainError):
     code = "conflict"
 
 
+class AuthenticationFailed(DomainError):
+    """No valid login, session or API token: who is asking is not known."""
+
+    code = "unauthenticated"
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed logins in a row: the next attempt must wait ``retry_after`` seconds."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"Terlalu banyak percobaan masuk yang gagal; coba lagi dalam {retry_after} detik",
+            f"Too many failed logins; try again in {retry_after} seconds",
+            retry_after=retry_after,
+        )
+        self.retry_after = retry_after
+
+
 class AuditChainBroken(DomainError):
     """The audit log's hash chain does not verify; names the first bad entry."""
 

@@ -32,6 +32,8 @@ def allowed_roles(action: Action, approvers: Collection[Role] = ()) -> frozenset
         Action.MANAGE_COHORT,
         Action.PLAN_BENCHMARKING,
         Action.PLAN_SEMINAR,
+        Action.RESET_PASSWORD,
+        Action.MANAGE_TOKENS,
     ):
         return frozenset({Role.COORDINATOR})
     if action is Action.RECORD_CONTENT:
@@ -77,4 +79,37 @@ def require(
         action=action.value,
         relations=sorted(r.value for r in relations),
         allowed=sorted(r.value for r in allowed_roles(action, approvers)),
+    )
+
+
+def require_in_scope(scope_cohort_id: int | None, cohort_id: int, *, target: str = "") -> None:
+    """Raise :class:`Forbidden` when an API token scoped to one cohort reaches for another.
+
+    ``scope_cohort_id`` is None for a person acting in their own name (a browser session, the
+    CLI): their roles alone decide. A token acts for the person who issued it, and only inside
+    the cohort it was issued for."""
+    if scope_cohort_id is None or scope_cohort_id == cohort_id:
+        return
+    raise Forbidden(
+        f"Token API ini hanya berlaku untuk angkatan {scope_cohort_id}, bukan {target or cohort_id}",
+        f"This API token is valid only for cohort {scope_cohort_id}, not {target or cohort_id}",
+        action="token_scope",
+        relations=[],
+        allowed=[],
+    )
+
+
+def require_organiser(is_organiser: bool, *, actor: str = "", what: str = "") -> None:
+    """Raise :class:`Forbidden` unless the actor is an organiser (may create cohorts).
+
+    Organisers run the installation-wide operations — a sweep, a dispatch, the digests, the audit
+    verification — and register people, as they do from the CLI."""
+    if is_organiser:
+        return
+    raise Forbidden(
+        f"{actor} bukan penyelenggara; hanya penyelenggara yang boleh {what}".strip(),
+        f"{actor} is not an organiser; only organisers may {what}".strip(),
+        action=what,
+        relations=[],
+        allowed=["organiser"],
     )

@@ -55,3 +55,7 @@ class Action(StrEnum):
     """Score a participant in a seminar (their panel: examiner, mentor, coach)."""
     GRADE_SEMINAR = "grade_seminar"
     """Record a participant's seminar grade and re-grade after remediation (their examiner)."""
+    RESET_PASSWORD = "reset_password"
+    """Set a new (temporary) password for a member of the cohort."""
+    MANAGE_TOKENS = "manage_tokens"
+    """Issue and revoke the cohort's API tokens for integrations."""

@@ -612,7 +612,11 @@ def _yaml_lines(
 
 def _parse_yaml(text: str, source: str, problems: _Problems) -> dict[Role, list[RosterPerson]]:
     lists: dict[Role, list[RosterPerson]] = defaultdict(list)
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # refuses control characters already
+    except yaml.YAMLError as error:
+        problems.add((source, source), f"YAML tidak sah: {error}", f"invalid YAML: {error}")
+        return lists
     try:
         node = loader.get_single_node()
         data: Any = loader.construct_document(node) if node is not None else None

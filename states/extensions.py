@@ -8,7 +8,7 @@ with an audit entry on the project's chain.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import structlog
@@ -146,11 +146,23 @@ def _participant_clock_running(view: ProjectView) -> None:
         )
 
 
+MAX_EXTENSION = timedelta(days=366)
+"""A new deadline is at most this long after the current one (or today, if later)."""
+
+
 def _check_new_date(engine: Engine, view: ProjectView, new_day: date, now: datetime) -> None:
-    """A new deadline must be a working day after both the current deadline and today."""
+    """A new deadline must be a working day after both the current deadline and today, and at
+    most a year after the later of them."""
     calendar = engine.calendar(view.timezone)
     current = calendar.local_date(view.due_at)
     floor = max(current, calendar.local_date(now))
+    if new_day > floor + MAX_EXTENSION:
+        latest = floor + MAX_EXTENSION
+        raise ValidationFailed(
+            f"Tanggal baru paling lambat {latest} (satu tahun setelah {floor})",
+            f"The new date can be at most {latest} (a year after {floor})",
+            latest=latest.isoformat(),
+        )
     if new_day <= floor or not calendar.is_working_day(new_day):
         earliest = calendar.add_working_days(floor, 1)
         raise ValidationFailed(

@@ -771,6 +771,149 @@ class SeminarStore(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """A person's password hash and whether they must choose a new password at their next login."""
+
+    person_id: int
+    password_hash: str
+    set_at: datetime
+    must_change: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """A browser session as stored: only the digest of its secret is kept."""
+
+    id: int
+    person_id: int
+    created_at: datetime
+    last_seen_at: datetime
+    csrf_token: str
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRecord:
+    """An API token for an integration: it acts for ``person_id`` inside ``cohort_id`` only."""
+
+    id: int
+    prefix: str
+    name: str
+    person_id: int
+    cohort_id: int
+    read_only: bool
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """A session with its person and whether their password must be changed, read together."""
+
+    session: SessionRecord
+    person: Person
+    must_change: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LoginFailures:
+    """Consecutive failed logins under one login name, and when the last one happened."""
+
+    login: str
+    failures: int
+    last_failure_at: datetime
+
+
+class AccountStore(Protocol):
+    """Passwords, browser sessions, API tokens and failed-login counters."""
+
+    def credential(self, person_id: int) -> Credential | None:
+        """The person's password hash, if they have one."""
+        ...
+
+    def set_credential(
+        self, person_id: int, password_hash: str, at: datetime, must_change: bool
+    ) -> None:
+        """Store (or replace) a person's password hash."""
+        ...
+
+    def add_session(self, digest: str, person_id: int, at: datetime, csrf_token: str) -> int:
+        """Record a new session under the digest of its secret."""
+        ...
+
+    def session(self, digest: str) -> SessionRecord | None:
+        """The session whose secret has this digest."""
+        ...
+
+    def signed_in(self, digest: str) -> SignedIn | None:
+        """The session whose secret has this digest, with its person, in one read."""
+        ...
+
+    def touch_session(self, session_id: int, at: datetime) -> None:
+        """Record that the session was used at ``at``."""
+        ...
+
+    def end_session(self, session_id: int, at: datetime) -> None:
+        """End one session (logout)."""
+        ...
+
+    def end_sessions_of(self, person_id: int, at: datetime) -> int:
+        """End every open session of a person (a password change or reset); return how many."""
+        ...
+
+    def add_token(
+        self,
+        digest: str,
+        prefix: str,
+        name: str,
+        person_id: int,
+        cohort_id: int,
+        read_only: bool,
+        at: datetime,
+    ) -> int:
+        """Record a new API token under the digest of its secret."""
+        ...
+
+    def token(self, digest: str) -> TokenRecord | None:
+        """The token whose secret has this digest."""
+        ...
+
+    def token_by_id(self, token_id: int) -> TokenRecord:
+        """A token by id; raises NotFound."""
+        ...
+
+    def tokens(self, cohort_ids: Sequence[int]) -> list[TokenRecord]:
+        """The tokens of these cohorts, newest first."""
+        ...
+
+    def touch_token(self, token_id: int, at: datetime) -> None:
+        """Record that the token was used at ``at``."""
+        ...
+
+    def revoke_token(self, token_id: int, at: datetime) -> None:
+        """Revoke a token; raises ConflictError when it was revoked already."""
+        ...
+
+    def failures(self, login: str) -> LoginFailures | None:
+        """The failed-login counter of a login name (locked for this transaction where the
+        database can)."""
+        ...
+
+    def add_failure(self, login: str, at: datetime) -> int:
+        """Count one more failed login (atomically); return the new count."""
+        ...
+
+    def clear_failures(self, login: str) -> None:
+        """Forget the failed logins of a login name (after a successful one)."""
+        ...
+
+    def purge(self, sessions_created_before: datetime, failures_before: datetime) -> None:
+        """Delete sessions that have outlived their lifetime and stale failed-login counters."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done through it is committed together or not at all."""
 
@@ -812,6 +955,11 @@ class UnitOfWork(Protocol):
     @property
     def seminars(self) -> SeminarStore:
         """Seminar sessions, scores, grades and remediations."""
+        ...
+
+    @property
+    def accounts(self) -> AccountStore:
+        """Passwords, sessions, API tokens and failed-login counters."""
         ...
 
     def __enter__(self) -> Self:

@@ -7,18 +7,29 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain import policy
 from domain.audit import ChainFault, StoredEntry, verify_stream
 from domain.benchmarking import VisitStatus
 from domain.content import AdoptionKind, MilestoneStatus
-from domain.model import ChangeProject, Cohort, Decision, Gate, Person, StageInstance, Submission
-from domain.programme import STAGE_CODES
-from domain.roles import Action
+from domain.errors import NotFound
+from domain.model import (
+    Artifact,
+    ChangeProject,
+    Cohort,
+    Decision,
+    Gate,
+    Person,
+    StageInstance,
+    Submission,
+)
+from domain.programme import STAGE_CODES, ProgrammeDefinition
+from domain.roles import Action, Role
 from states.engine import Engine
-from states.ports import ExtensionRecord, RaisedAlert
+from states.lifecycle import ACTION_OF, Trigger, legal_triggers, reopen_targets, split_state
+from states.ports import ExtensionRecord, ProjectView, RaisedAlert
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +93,51 @@ class Board:
     cohort: Cohort
     rows: list[BoardRow]
     now: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectOverview:
+    """What a project page shows an actor: the details, the audit timeline, the actor's relations
+    to the project and what they may do now."""
+
+    details: ProjectDetails
+    history: list[StoredEntry]
+    relations: frozenset[Role]
+    programme: ProgrammeDefinition
+    extensions: list[ExtensionRecord]
+    open_alerts: list[RaisedAlert]
+    allowed: list[str]
+    """Actions this actor may take now: lifecycle triggers and extension steps."""
+    reopen_targets: list[str]
+    actors: dict[int, Person] = field(default_factory=dict)
+    """Everyone who appears in the timeline."""
+
+
+@dataclass(frozen=True, slots=True)
+class PendingDecision:
+    """A submission waiting for a decision the actor may take."""
+
+    project_id: int
+    cohort_code: str
+    timezone: str
+    participant: Person
+    title: str
+    stage: str
+    submission_number: int
+    submitted_at: datetime | None
+    decision_due_at: datetime | None
+    days_late: int
+    """Working days past the approver's deadline (0 while on time)."""
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressPoint:
+    """One day of a cohort's progress: stages approved so far and stages late that day."""
+
+    day: date
+    approved: int
+    late: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +364,222 @@ class Queries:
             )
         rows.sort(key=lambda r: r.participant.name)
         return Board(cohort, rows, now)
+
+    def artifact(self, project_id: int, actor_id: int, sha256: str) -> tuple[Artifact, bytes]:
+        """A file submitted to this project, for someone who may see the project."""
+        details = self.project(project_id, actor_id)
+        found = next(
+            (a for s in details.submissions for a in s.artifacts if a.sha256 == sha256), None
+        )
+        content = None
+        if found is not None:
+            with self._engine.unit_of_work() as uow:
+                content = uow.projects.artifact_content(sha256)
+        if found is None or content is None:
+            raise NotFound(
+                f"Berkas {sha256[:12]} tidak ada di proyek {project_id}",
+                f"File {sha256[:12]} is not part of project {project_id}",
+            )
+        return found, content
+
+    def members(self, cohort_code: str, actor_id: int) -> list[tuple[Person, frozenset[Role]]]:
+        """Everyone in a cohort with their roles there, by name (for those who may watch it)."""
+        with self._engine.unit_of_work() as uow:
+            cohort = uow.cohorts.by_code(cohort_code)
+            assert cohort.id is not None
+            policy.require(
+                uow.cohorts.roles_of(cohort.id, actor_id),
+                Action.VIEW_COHORT,
+                actor=f"person {actor_id}",
+                target=f"angkatan {cohort.code}",
+            )
+            roles: dict[int, set[Role]] = {}
+            for pid, role in uow.cohorts.members(cohort.id):
+                roles.setdefault(pid, set()).add(role)
+            people = uow.people.many(sorted(roles))
+        return sorted(
+            ((people[pid], frozenset(r)) for pid, r in roles.items()), key=lambda x: x[0].name
+        )
+
+    def visible_projects(
+        self,
+        actor_id: int,
+        *,
+        cohort_code: str | None = None,
+        participant_ref: str | None = None,
+        scope: int | None = None,
+    ) -> list[tuple[ChangeProject, str, Person]]:
+        """The projects an actor may see — their own, their mentees' and coachees', every project
+        of a cohort they help run — with each one's cohort code and participant, by id.
+        ``scope`` keeps only one cohort's (a cohort-scoped token)."""
+        with self._engine.unit_of_work() as uow:
+            cohorts = {c.id: c for c in uow.cohorts.all() if c.id is not None}
+            ids = set(uow.projects.related_to(actor_id))
+            for cid in cohorts:
+                if policy.is_allowed(uow.cohorts.roles_of(cid, actor_id), Action.VIEW_COHORT):
+                    ids.update(uow.projects.ids_of_cohort(cid))
+            projects = [uow.projects.get(pid) for pid in sorted(ids)]
+            wanted: int | None = None
+            if participant_ref is not None:
+                person = uow.people.find(participant_ref)
+                wanted = -1 if person is None or person.id is None else person.id
+            people = uow.people.many(sorted({p.participant_id for p in projects}))
+        return [
+            (p, cohorts[p.cohort_id].code, people[p.participant_id])
+            for p in projects
+            if (cohort_code is None or cohorts[p.cohort_id].code == cohort_code)
+            and (scope is None or p.cohort_id == scope)
+            and (wanted is None or p.participant_id == wanted)
+        ]
+
+    def programme_of(self, cohort: Cohort) -> ProgrammeDefinition:
+        """The programme definition a cohort pinned."""
+        with self._engine.unit_of_work() as uow:
+            return self._engine.programme(uow, cohort.programme_checksum)
+
+    def overview(self, project_id: int, actor_id: int) -> ProjectOverview:
+        """A project with its audit timeline and what this actor may do to it now."""
+        details = self.project(project_id, actor_id)
+        with self._engine.unit_of_work() as uow:
+            view = uow.projects.load(project_id, actor_id)
+            history = uow.audit.stream(f"project:{project_id}")
+            programme = self._engine.programme(uow, view.programme_checksum)
+            extensions = uow.projects.extensions([project_id], None)
+            alerts = [
+                a
+                for a in uow.alerts.listing(view.cohort_id, None, None, True)
+                if a.project_id == project_id
+            ]
+            actors = uow.people.many(sorted({e.actor_id for e in history if e.actor_id}))
+        stage = programme.stage(view.stage)
+        allowed = [
+            t
+            for t in legal_triggers(view.state)
+            if policy.is_allowed(view.relations, ACTION_OF[Trigger(t)], stage.approvers)
+        ]
+        _, gate = split_state(view.state)
+        pending = [e for e in extensions if e.status == "pending"]
+        if (
+            gate in (Gate.DRAFTING, Gate.CHANGES_REQUESTED)
+            and not pending
+            and policy.is_allowed(view.relations, Action.REQUEST_EXTENSION)
+        ):
+            allowed.append("request_extension")
+        if pending and policy.is_allowed(view.relations, Action.DECIDE_EXTENSION):
+            allowed.append("decide_extension")
+        targets = reopen_targets(view.state) if "reopen" in allowed else []
+        return ProjectOverview(
+            details,
+            history,
+            view.relations,
+            programme,
+            extensions,
+            alerts,
+            allowed,
+            targets,
+            actors | details.people,
+        )
+
+    def inbox(self, actor_id: int) -> list[PendingDecision]:
+        """Submissions waiting for a decision this actor may take, most urgent first."""
+        now = self._engine.clock.now()
+        with self._engine.unit_of_work() as uow:
+            candidates = set(uow.projects.related_to(actor_id))
+            for c in uow.cohorts.all():
+                assert c.id is not None
+                roles = uow.cohorts.roles_of(c.id, actor_id)
+                if roles & {Role.COORDINATOR, Role.EXAMINER}:
+                    candidates.update(uow.projects.ids_of_cohort(c.id))
+            found: list[tuple[ProjectView, StageInstance]] = []
+            for pid in sorted(candidates):
+                view = uow.projects.load(pid, actor_id)
+                if view.gate is not Gate.SUBMITTED:
+                    continue
+                stage = self._engine.programme(uow, view.programme_checksum).stage(view.stage)
+                if not policy.is_allowed(view.relations, Action.APPROVE, stage.approvers):
+                    continue
+                current = uow.projects.stages(pid)[-1]
+                found.append((view, current))
+            people = uow.people.many(sorted({v.participant_id for v, _ in found}))
+            titles = {pid: uow.projects.get(pid).title for pid in {v.project_id for v, _ in found}}
+        out = []
+        for view, inst in found:
+            calendar = self._engine.calendar(view.timezone)
+            due = inst.decision_due_at
+            late = calendar.working_days_late(due, now) if due is not None else 0
+            out.append(
+                PendingDecision(
+                    view.project_id,
+                    view.cohort_code,
+                    view.timezone,
+                    people[view.participant_id],
+                    titles[view.project_id],
+                    view.stage,
+                    view.latest_submission_number,
+                    inst.submitted_at,
+                    due,
+                    late,
+                    view.version,
+                )
+            )
+        far = datetime.max.replace(tzinfo=now.tzinfo)
+        out.sort(key=lambda p: (-p.days_late, p.decision_due_at or far, p.project_id))
+        return out
+
+    def extensions_to_decide(self, actor_id: int) -> list[tuple[ExtensionRecord, Person, str]]:
+        """Pending extension requests this actor may grant or refuse (as the participant's mentor
+        or a coordinator of the cohort), with each one's participant and cohort code."""
+        pending = self.extensions(actor_id, None, "pending")
+        out: list[tuple[ExtensionRecord, Person, str]] = []
+        with self._engine.unit_of_work() as uow:
+            for e in pending:
+                view = uow.projects.load(e.project_id, actor_id)
+                if policy.is_allowed(view.relations, Action.DECIDE_EXTENSION):
+                    out.append((e, uow.people.get(view.participant_id), view.cohort_code))
+        return out
+
+    def progress(self, cohort_code: str, actor_id: int) -> tuple[Cohort, list[ProgressPoint]]:
+        """Day by day since the cohort started: stages approved so far and stages late.
+
+        A stage counts as late on a day when its (current) participant deadline had passed by
+        the end of that day and it was not yet submitted."""
+        now = self._engine.clock.now()
+        with self._engine.unit_of_work() as uow:
+            cohort = uow.cohorts.by_code(cohort_code)
+            assert cohort.id is not None
+            policy.require(
+                uow.cohorts.roles_of(cohort.id, actor_id),
+                Action.VIEW_COHORT,
+                actor=f"person {actor_id}",
+                target=f"angkatan {cohort.code}",
+            )
+            stages = uow.projects.stages_of_cohort(cohort.id)
+        calendar = self._engine.calendar(cohort.timezone)
+        today = calendar.local_date(now)
+        first = min([cohort.start_date, *(calendar.local_date(s.opened_at) for s in stages)])
+        approvals: dict[date, int] = {}
+        for s in stages:
+            if s.gate is Gate.APPROVED and s.decided_at is not None:
+                day = calendar.local_date(s.decided_at)
+                approvals[day] = approvals.get(day, 0) + 1
+        points: list[ProgressPoint] = []
+        total = 0
+        day = first
+        while day <= today:
+            total += approvals.get(day, 0)
+            end = calendar.end_of_day(day)
+            late = sum(
+                1
+                for s in stages
+                if s.opened_at <= end
+                and s.due_at < end
+                and s.gate not in (Gate.WITHDRAWN, Gate.REOPENED)
+                and (s.submitted_at is None or s.submitted_at > end)
+                and (s.decided_at is None or s.decided_at > end or s.gate is not Gate.APPROVED)
+            )
+            points.append(ProgressPoint(day, total, late))
+            day += timedelta(days=1)
+        return cohort, points
 
     def verify_audit(self) -> AuditReport:
         """Verify every audit stream against its recorded head; report the first bad entry."""

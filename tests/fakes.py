@@ -72,8 +72,10 @@ from states.ports import (
     AuditAppend,
     Booking,
     ClockUpdate,
+    Credential,
     DueStage,
     ExtensionRecord,
+    LoginFailures,
     NewAgendaItem,
     NewHost,
     NewProject,
@@ -81,9 +83,13 @@ from states.ports import (
     OutboxMessage,
     ProjectView,
     RaisedAlert,
+    SessionRecord,
+    SignedIn,
+    TokenRecord,
 )
 
 __all__ = [
+    "FakeAccountStore",
     "FakeAuditStore",
     "FakeBenchmarkStore",
     "FakeCohortStore",
@@ -143,6 +149,10 @@ class FakeState:
     entries: dict[int, SeminarEntry] = field(default_factory=dict)
     scores: dict[tuple[int, int], Score] = field(default_factory=dict)
     remediations: dict[int, Remediation] = field(default_factory=dict)
+    credentials: dict[int, Credential] = field(default_factory=dict)
+    web_sessions: dict[int, tuple[str, SessionRecord]] = field(default_factory=dict)
+    tokens: dict[int, tuple[str, TokenRecord]] = field(default_factory=dict)
+    login_failures: dict[str, LoginFailures] = field(default_factory=dict)
 
     def new_id(self, table: str) -> int:
         """The next id of ``table`` (autoincrement, starting at 1)."""
@@ -1396,6 +1406,162 @@ class FakeSeminarStore:
         )
 
 
+class FakeAccountStore:
+    """Passwords, sessions, API tokens and failed-login counters in memory."""
+
+    def __init__(self, txn: _Txn) -> None:
+        self._txn = txn
+
+    @property
+    def _s(self) -> FakeState:
+        return self._txn.state
+
+    def credential(self, person_id: int) -> Credential | None:
+        """The person's password hash, if any."""
+        return self._s.credentials.get(person_id)
+
+    def set_credential(
+        self, person_id: int, password_hash: str, at: datetime, must_change: bool
+    ) -> None:
+        """Store or replace a password hash."""
+        self._s.credentials[person_id] = Credential(person_id, password_hash, _utc(at), must_change)
+
+    def add_session(self, digest: str, person_id: int, at: datetime, csrf_token: str) -> int:
+        """Record a new session; digests are unique."""
+        if any(d == digest for d, _ in self._s.web_sessions.values()):
+            raise _conflict("Sesi ini", "This session")
+        session_id = self._s.new_id("web_sessions")
+        self._s.web_sessions[session_id] = (
+            digest,
+            SessionRecord(session_id, person_id, _utc(at), _utc(at), csrf_token, None),
+        )
+        return session_id
+
+    def session(self, digest: str) -> SessionRecord | None:
+        """The session with this digest."""
+        return next((r for d, r in self._s.web_sessions.values() if d == digest), None)
+
+    def signed_in(self, digest: str) -> SignedIn | None:
+        """The session with its person and whether they must change their password."""
+        record = self.session(digest)
+        if record is None:
+            return None
+        credential = self._s.credentials.get(record.person_id)
+        return SignedIn(
+            record,
+            self._s.people[record.person_id],
+            credential is not None and credential.must_change,
+        )
+
+    def _end(self, session_id: int, at: datetime) -> None:
+        digest, record = self._s.web_sessions[session_id]
+        self._s.web_sessions[session_id] = (digest, dataclasses.replace(record, ended_at=_utc(at)))
+
+    def touch_session(self, session_id: int, at: datetime) -> None:
+        """Record the session's last use (never moving it backwards)."""
+        if session_id in self._s.web_sessions:
+            digest, record = self._s.web_sessions[session_id]
+            if record.last_seen_at < at:
+                self._s.web_sessions[session_id] = (
+                    digest,
+                    dataclasses.replace(record, last_seen_at=_utc(at)),
+                )
+
+    def end_session(self, session_id: int, at: datetime) -> None:
+        """End a session."""
+        if session_id in self._s.web_sessions and self._s.web_sessions[session_id][1].ended_at is None:
+            self._end(session_id, at)
+
+    def end_sessions_of(self, person_id: int, at: datetime) -> int:
+        """End every open session of a person."""
+        open_ids = [
+            i
+            for i, (_, r) in self._s.web_sessions.items()
+            if r.person_id == person_id and r.ended_at is None
+        ]
+        for session_id in open_ids:
+            self._end(session_id, at)
+        return len(open_ids)
+
+    def add_token(
+        self,
+        digest: str,
+        prefix: str,
+        name: str,
+        person_id: int,
+        cohort_id: int,
+        read_only: bool,
+        at: datetime,
+    ) -> int:
+        """Record a new API token; digests are unique."""
+        if any(d == digest for d, _ in self._s.tokens.values()):
+            raise _conflict("Token ini", "This token")
+        token_id = self._s.new_id("api_tokens")
+        self._s.tokens[token_id] = (
+            digest,
+            TokenRecord(
+                token_id, prefix, name, person_id, cohort_id, read_only, _utc(at), None, None
+            ),
+        )
+        return token_id
+
+    def token(self, digest: str) -> TokenRecord | None:
+        """The token with this digest."""
+        return next((r for d, r in self._s.tokens.values() if d == digest), None)
+
+    def token_by_id(self, token_id: int) -> TokenRecord:
+        """A token by id."""
+        if token_id not in self._s.tokens:
+            raise NotFound(f"Token {token_id} tidak ditemukan", f"Token {token_id} not found")
+        return self._s.tokens[token_id][1]
+
+    def tokens(self, cohort_ids: Sequence[int]) -> list[TokenRecord]:
+        """The tokens of these cohorts, newest first."""
+        wanted = set(cohort_ids)
+        return [
+            r for _, (_, r) in sorted(self._s.tokens.items(), reverse=True) if r.cohort_id in wanted
+        ]
+
+    def touch_token(self, token_id: int, at: datetime) -> None:
+        """Record the token's last use."""
+        digest, record = self._s.tokens[token_id]
+        self._s.tokens[token_id] = (digest, dataclasses.replace(record, last_used_at=_utc(at)))
+
+    def revoke_token(self, token_id: int, at: datetime) -> None:
+        """Revoke a token, once."""
+        record = self.token_by_id(token_id)
+        if record.revoked_at is not None:
+            raise ConflictError(
+                f"Token {token_id} sudah dicabut", f"Token {token_id} was revoked already"
+            )
+        digest = self._s.tokens[token_id][0]
+        self._s.tokens[token_id] = (digest, dataclasses.replace(record, revoked_at=_utc(at)))
+
+    def failures(self, login: str) -> LoginFailures | None:
+        """The failed-login counter of a login name."""
+        return self._s.login_failures.get(login)
+
+    def add_failure(self, login: str, at: datetime) -> int:
+        """One more failed login; return the new count."""
+        before = self._s.login_failures.get(login)
+        count = 1 if before is None else before.failures + 1
+        self._s.login_failures[login] = LoginFailures(login, count, _utc(at))
+        return count
+
+    def clear_failures(self, login: str) -> None:
+        """Forget the failed logins of a login name."""
+        self._s.login_failures.pop(login, None)
+
+    def purge(self, sessions_created_before: datetime, failures_before: datetime) -> None:
+        """Delete sessions past their lifetime and failed-login counters gone stale."""
+        for session_id, (_, record) in list(self._s.web_sessions.items()):
+            if record.created_at < sessions_created_before:
+                del self._s.web_sessions[session_id]
+        for login, counted in list(self._s.login_failures.items()):
+            if counted.last_failure_at < failures_before:
+                del self._s.login_failures[login]
+
+
 class FakeUnitOfWork:
     """One optimistic in-memory transaction over a :class:`FakeUnitOfWorkFactory`'s state."""
 
@@ -1413,6 +1579,7 @@ class FakeUnitOfWork:
         self._benchmarking: FakeBenchmarkStore | None = None
         self._content: FakeContentStore | None = None
         self._seminars: FakeSeminarStore | None = None
+        self._accounts: FakeAccountStore | None = None
 
     def _open(self) -> None:
         """Take a private snapshot of the shared state to work on."""
@@ -1469,6 +1636,11 @@ class FakeUnitOfWork:
         """Seminar sessions, scores, grades and remediations."""
         return self._need(self._seminars)
 
+    @property
+    def accounts(self) -> FakeAccountStore:
+        """Passwords, sessions, API tokens and failed-login counters."""
+        return self._need(self._accounts)
+
     def __enter__(self) -> Self:
         """Begin the transaction on a snapshot of the shared state."""
         if self._txn is not None:
@@ -1483,6 +1655,7 @@ class FakeUnitOfWork:
         self._benchmarking = FakeBenchmarkStore(self._txn)
         self._content = FakeContentStore(self._txn)
         self._seminars = FakeSeminarStore(self._txn)
+        self._accounts = FakeAccountStore(self._txn)
         self._factory.opened.append(self)
         return self
 
@@ -1515,6 +1688,7 @@ class FakeUnitOfWork:
         self._alerts = None
         self._benchmarking = self._content = None
         self._seminars = None
+        self._accounts = None
 
 
 class FakeUnitOfWorkFactory:
@@ -1532,6 +1706,7 @@ class FakeUnitOfWorkFactory:
 
 if TYPE_CHECKING:  # mypy proves the fakes implement the ports
     from states.ports import (
+        AccountStore,
         AlertStore,
         AuditStore,
         BenchmarkStore,
@@ -1555,3 +1730,4 @@ if TYPE_CHECKING:  # mypy proves the fakes implement the ports
         _benchmarking: BenchmarkStore = FakeBenchmarkStore(txn)
         _content: ContentStore = FakeContentStore(txn)
         _seminars: SeminarStore = FakeSeminarStore(txn)
+        _accounts: AccountStore = FakeAccountStore(txn)

@@ -7,6 +7,7 @@ refused, exit non-zero with a one-line reason that says what is allowed now.
 from __future__ import annotations
 
 import mimetypes
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -28,8 +29,9 @@ from adapters.cli.common import (
     state,
 )
 from adapters.db.database import current_revision, head_revision, upgrade
+from adapters.notify.admin import managed_dead_letters, retry_managed
 from adapters.notify.digest_text import render_digest
-from adapters.notify.dispatcher import DeadLetter, Dispatcher, dead_letters, digest, retry_dead
+from adapters.notify.dispatcher import Dispatcher, digest
 from adapters.notify.settings import NotifySettings
 from adapters.programmes import builtin_programmes, load_programme_file
 from domain.commands import (
@@ -43,10 +45,9 @@ from domain.commands import (
     SubmitStage,
     WithdrawProject,
 )
-from domain.errors import Forbidden, NotFound, RosterError, ValidationFailed
+from domain.errors import NotFound, RosterError, ValidationFailed
 from domain.model import TIMEZONES, ArtifactUpload, Person
 from domain.programme import get_programme, programme_checksum
-from domain.roles import Action
 from domain.roster import parse_roster, roster_format
 from states.engine import CommandResult
 from states.ports import RaisedAlert
@@ -67,6 +68,9 @@ project_app = typer.Typer(help="Proyek perubahan / change projects.", no_args_is
 audit_app = typer.Typer(help="Jejak audit / audit log.", no_args_is_help=True)
 person_app = typer.Typer(help="Orang / people (local administration).", no_args_is_help=True)
 extend_app = typer.Typer(help="Perpanjangan tenggat / deadline extensions.", no_args_is_help=True)
+token_app = typer.Typer(
+    help="Token API untuk integrasi / API tokens for integrations.", no_args_is_help=True
+)
 outbox_app = typer.Typer(
     help="Kotak keluar pemberitahuan / notification outbox.", no_args_is_help=True
 )
@@ -79,6 +83,7 @@ for sub, name in (
     (person_app, "person"),
     (extend_app, "extend"),
     (outbox_app, "outbox"),
+    (token_app, "token"),
 ):
     app.add_typer(sub, name=name)
 
@@ -148,8 +153,16 @@ def person_add(
     organiser: Annotated[
         bool, typer.Option("--organiser", help="Boleh membuat angkatan / may create cohorts")
     ] = False,
+    password: Annotated[
+        bool,
+        typer.Option("--password", help="Minta kata sandi untuk masuk web / prompt for a password"),
+    ] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Baca kata sandi dari stdin / read it from stdin")
+    ] = False,
 ) -> None:
-    """Daftarkan orang (administrasi lokal) / register a person, e.g. the first organiser."""
+    """Daftarkan orang (administrasi lokal) / register a person, e.g. the first organiser
+    (with ``--password`` they can sign in to the web app)."""
     person = Person(
         nip=nip,
         name=name,
@@ -159,10 +172,60 @@ def person_add(
         phone=phone,
         can_create_cohorts=organiser,
     )
-    with patok().engine.unit_of_work(write=True) as uow:
-        pid = uow.people.add(person)
-        uow.commit()
-    typer.echo(f"OK: person {pid} {person.name} <{person.email}>")
+    secret = _read_password(password, password_stdin)
+    pid = patok().accounts.add_person(person, secret)
+    typer.echo(
+        f"OK: person {pid} {person.name} <{person.email}>"
+        + (" (password set)" if secret is not None else "")
+    )
+
+
+def _read_password(prompt: bool, from_stdin: bool) -> str | None:
+    """A new password from a hidden prompt (asked twice) or from stdin's first line."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if prompt:
+        return str(
+            typer.prompt(
+                "Kata sandi / password", hide_input=True, confirmation_prompt=True
+            )
+        )
+    return None
+
+
+@person_app.command("password")
+@refusals
+def person_password(
+    ref: Annotated[str, typer.Argument(help="NIP atau e-mail / NIP or e-mail")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Baca kata sandi dari stdin / read it from stdin")
+    ] = False,
+    temporary: Annotated[
+        bool,
+        typer.Option("--temporary", help="Wajib diganti saat masuk / must be changed at login"),
+    ] = False,
+) -> None:
+    """Atur kata sandi seseorang (administrasi lokal) / set a person's password (local admin)."""
+    person = patok().engine.resolve_actor(ref)
+    assert person.id is not None
+    secret = _read_password(not password_stdin, password_stdin)
+    assert secret is not None
+    patok().accounts.set_password(person.id, secret, must_change=temporary)
+    typer.echo(f"OK: password set for {person.email}" + (" (temporary)" if temporary else ""))
+
+
+@person_app.command("reset-password")
+@refusals
+def person_reset_password(
+    ref: Annotated[str, typer.Argument(help="Anggota: NIP atau e-mail / member: NIP or e-mail")],
+    who: As,
+) -> None:
+    """Koordinator memberi kata sandi sementara / a coordinator gives a member of their cohort a
+    temporary password (printed once; it must be changed at the next login)."""
+    member = patok().engine.resolve_actor(ref)
+    assert member.id is not None
+    temporary = patok().accounts.reset_password(actor_id(who), member.id)
+    typer.echo(f"OK: temporary password for {member.email}: {temporary}")
 
 
 @person_app.command("prefs")
@@ -625,23 +688,6 @@ def digest_now(
     typer.echo(f"OK: {made} digest(s) queued")
 
 
-def _managed_dead_letters(who: str, cohort: str | None) -> list[DeadLetter]:
-    """Dead letters of the cohorts the actor coordinates (of one, if named)."""
-    engine = patok().database
-    if engine is None:
-        raise ValidationFailed("Tidak ada basis data SQL", "No SQL database is configured")
-    managed = patok().queries.cohorts_for(actor_id(who), Action.MANAGE_COHORT)
-    if cohort is not None:
-        wanted = {cid for cid, code in managed.items() if code == cohort}
-        if not wanted:
-            raise Forbidden(
-                f"Anda bukan koordinator angkatan {cohort}",
-                f"You do not coordinate cohort {cohort}",
-            )
-        managed = {cid: managed[cid] for cid in wanted}
-    return [letter for cid in managed for letter in dead_letters(engine, cid)]
-
-
 @outbox_app.command("list")
 @refusals
 def outbox_list(
@@ -650,7 +696,7 @@ def outbox_list(
     as_json: Json = False,
 ) -> None:
     """Pesan gagal terkirim di angkatan Anda / dead letters of the cohorts you coordinate."""
-    rows = _managed_dead_letters(who, cohort)
+    rows = managed_dead_letters(patok(), actor_id(who), cohort)
     data = [
         {
             "id": r.id,
@@ -683,19 +729,9 @@ def outbox_retry(
     ] = False,
 ) -> None:
     """Kirim lagi pesan yang gagal (koordinator) / send dead letters again (coordinators)."""
-    if not ids and not all_dead:
-        raise ValidationFailed("Sebutkan nomor pesan atau --all", "Give outbox ids or --all")
-    mine = {r.id for r in _managed_dead_letters(who, None)}
-    chosen = sorted(mine) if all_dead else list(ids or [])
-    foreign = sorted(set(chosen) - mine)
-    if foreign:
-        raise Forbidden(
-            f"Pesan {', '.join(map(str, foreign))} bukan pesan gagal di angkatan Anda",
-            f"Messages {', '.join(map(str, foreign))} are not dead letters of your cohorts",
-        )
-    engine = patok().database
-    assert engine is not None
-    revived = retry_dead(engine, chosen, now=patok().engine.clock.now()) if chosen else 0
+    revived = retry_managed(
+        patok(), actor_id(who), list(ids or []), all_dead=all_dead, now=patok().engine.clock.now()
+    )
     typer.echo(f"OK: {revived} message(s) back in the queue")
 
 
@@ -786,6 +822,65 @@ def extend_list(
         )
 
 
+# -- API tokens ---------------------------------------------------------------------------------
+
+
+@token_app.command("create")
+@refusals
+def token_create(
+    cohort: Annotated[str, typer.Option(help="Kode angkatan / cohort code")],
+    name: Annotated[str, typer.Option(help="Untuk apa / what it is for, e.g. LMS")],
+    who: As,
+    read_only: Annotated[bool, typer.Option("--read-only", help="Hanya-baca / read-only")] = False,
+) -> None:
+    """Buat token API untuk satu angkatan (koordinator) / issue an API token for one cohort; the
+    secret is printed once and stored hashed."""
+    secret, record = patok().accounts.issue_token(
+        actor_id(who), cohort, name, read_only=read_only
+    )
+    typer.echo(f"OK: token #{record.id} ({record.name}, {cohort})")
+    typer.echo(secret)
+
+
+@token_app.command("list")
+@refusals
+def token_list(
+    who: As,
+    cohort: Annotated[str | None, typer.Option(help="Kode angkatan / cohort code")] = None,
+    as_json: Json = False,
+) -> None:
+    """Token API angkatan Anda / the API tokens of the cohorts you coordinate (no secrets)."""
+    rows = patok().accounts.tokens(actor_id(who), cohort)
+    data = [
+        {
+            "id": t.id,
+            "prefix": t.prefix,
+            "name": t.name,
+            "cohort_id": t.cohort_id,
+            "person_id": t.person_id,
+            "read_only": t.read_only,
+            "created_at": t.created_at.isoformat(),
+            "last_used_at": None if t.last_used_at is None else t.last_used_at.isoformat(),
+            "revoked_at": None if t.revoked_at is None else t.revoked_at.isoformat(),
+        }
+        for t in rows
+    ]
+    if as_json:
+        emit_json(data)
+        return
+    for d in data:
+        state_text = "revoked" if d["revoked_at"] else ("read-only" if d["read_only"] else "active")
+        typer.echo(f"#{d['id']:<4} {d['prefix']}…  {d['name']:30} {state_text}")
+
+
+@token_app.command("revoke")
+@refusals
+def token_revoke(token_id: int, who: As) -> None:
+    """Cabut token API / revoke an API token (it stops working at once)."""
+    record = patok().accounts.revoke_token(actor_id(who), token_id)
+    typer.echo(f"OK: token #{record.id} revoked")
+
+
 # -- audit --------------------------------------------------------------------------------------
 
 
@@ -828,12 +923,19 @@ def serve_command(
     port: Annotated[
         int, typer.Option(help="Port server Prefect lokal / local Prefect server port")
     ] = 4200,
+    web_port: Annotated[
+        int | None, typer.Option(help="Port web/API (PATOK_WEB_PORT, 8000)")
+    ] = None,
+    web_host: Annotated[
+        str | None, typer.Option(help="Alamat web/API (PATOK_WEB_HOST, 127.0.0.1)")
+    ] = None,
 ) -> None:
-    """Jalankan patok sebagai layanan / run patok as a service (Prefect server + scheduled flows)."""
+    """Jalankan patok sebagai layanan / run patok as a service: the web app and JSON API, a
+    Prefect server and the scheduled flows."""
     from adapters.cli.serve import serve
 
-    patok()  # migrate before the flows start
-    serve(patok().settings, port)
+    patok()  # migrate before the web app and the flows start
+    serve(patok().settings, port, web_host, web_port)
 
 
 @app.command("demo")

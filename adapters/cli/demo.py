@@ -29,6 +29,7 @@ from adapters.demo_data import (
     DEMO_COHORT_CODE,
     DEMO_COHORT_NAME,
     DEMO_ORGANISER,
+    DEMO_PASSWORD,
     DEMO_PROGRAMME,
     DEMO_TIMEZONE,
     PRACTICES,
@@ -88,18 +89,47 @@ def load_demo(
         start = local_today - timedelta(weeks=DEMO_WEEKS)
         start = calendar.add_working_days(start - timedelta(days=start.weekday()), 0)
         _play(app, roster, calendar, start, local_today)
+    ids = [_id(app, person.email) for _, person in roster.people()]
+    app.accounts.give_demo_password(sorted(set(ids)), DEMO_PASSWORD)
+    mentor, participant = demo_logins(app)
     typer.echo(
         f"\nAngkatan/cohort: {DEMO_COHORT_CODE} — {DEMO_COHORT_NAME}\n"
         f"Koordinator/coordinator: {organiser.email}\n"
-        f"Mentor (contoh/example): {roster.mentors[0].email}\n"
-        f"Peserta (contoh/example): {roster.participants[0].email}\n"
+        f"Mentor (contoh/example): {mentor}\n"
+        f"Peserta (contoh/example): {participant}\n"
+        f"Kata sandi web semua orang demo / web password of every demo person: {DEMO_PASSWORD}\n"
         f"Coba/try: patok cohort board {DEMO_COHORT_CODE} --as {organiser.email}\n"
-        f"          patok project show {roster.participants[0].email} --as {organiser.email}\n"
+        f"          patok project show {participant} --as {organiser.email}\n"
         f"          patok escalations --cohort {DEMO_COHORT_CODE} --as {organiser.email}\n"
+        f"          patok serve   (web: {app.settings.public_url})\n"
     )
     if show_board:
         board = app.queries.board(DEMO_COHORT_CODE, _id(app, organiser.email))
         print_board(board, lang)
+
+
+def demo_logins(app: Patok) -> tuple[str, str]:
+    """(a mentor with a submission waiting for them, the participant who sent it) of the demo
+    cohort — the logins worth trying first: the mentor approves, the participant sees the next
+    stage. Otherwise a participant whose stage is open, or the roster's first ones."""
+    roster = seed001_roster()
+    mentor = roster.mentors[0].email
+    participant = roster.participants[0].email
+    for candidate in roster.mentors:
+        waiting = app.queries.inbox(_id(app, candidate.email))
+        if waiting:
+            return candidate.email, waiting[0].participant.email
+    with app.engine.unit_of_work() as uow:
+        cohort = uow.cohorts.by_code(DEMO_COHORT_CODE)
+        assert cohort.id is not None
+        projects = uow.projects.of_cohort(cohort.id)
+        people = uow.people.many([p.participant_id for p in projects])
+    for p in sorted(projects, key=lambda p: p.id):
+        _, gate = split_state(p.state)
+        if gate in (Gate.DRAFTING, Gate.CHANGES_REQUESTED):
+            participant = people[p.participant_id].email
+            break
+    return mentor, participant
 
 
 def simulate(days: int, lang: Lang, *, today: date | None = None) -> SimulationSummary:

@@ -1,10 +1,11 @@
 """``patok serve``: patok as a running service.
 
-Starts a local Prefect server (its SQLite database under ``<data dir>/prefect``) unless
-``PREFECT_API_URL`` already points to one — in Prefect's ephemeral mode scheduled runs never fire,
-so the server must be real — waits until it answers, then registers and serves the deployments
-(sweep every 5 minutes, dispatch and events every minute, the daily digest) until Ctrl-C or
-SIGTERM, and stops the server it started.
+Starts the web app and JSON API (uvicorn, a process of its own) and a local Prefect server (its
+SQLite database under ``<data dir>/prefect``) unless ``PREFECT_API_URL`` already points to one —
+in Prefect's ephemeral mode scheduled runs never fire, so the server must be real — waits until
+both answer, prints their URLs (and the demo logins, when the demo cohort is loaded), then
+registers and serves the deployments (sweep every 5 minutes, dispatch and events every minute,
+the daily digest) until Ctrl-C or SIGTERM, and stops every process it started.
 """
 
 from __future__ import annotations
@@ -74,6 +75,81 @@ def start_prefect_server(data_dir: Path, port: int) -> tuple[subprocess.Popen[by
     )
 
 
+def start_web(
+    settings: Settings, host: str, port: int, prefect_ui: str | None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start the web app (uvicorn) on ``host:port``; wait until it is healthy; return the
+    process and its URL. Its log goes to ``<data dir>/web.log``."""
+    env = dict(os.environ)
+    if prefect_ui:
+        env["PATOK_PREFECT_UI_URL"] = prefect_ui
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = (settings.data_dir / "web.log").resolve()
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "adapters.web.asgi:app_from_environment",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--no-access-log",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://{host}:{port}"
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the web app exited with {process.returncode}; see {log_path}")
+        if _healthy_web(url):
+            return process, url
+        time.sleep(0.3)
+    stop_process(process)
+    raise RuntimeError(f"the web app did not answer within {STARTUP_TIMEOUT_S:.0f} s; see {log_path}")
+
+
+def _healthy_web(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:
+            return bool(answer.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def demo_logins_text(settings: Settings) -> str:
+    """The demo cohort's logins, if it is loaded and its password still works; else ''."""
+    from adapters.bootstrap import bootstrap
+    from adapters.cli.demo import demo_logins
+    from adapters.demo_data import DEMO_COHORT_CODE, DEMO_PASSWORD, seed001_roster
+
+    app = bootstrap(settings)
+    try:
+        with app.engine.unit_of_work() as uow:
+            if not any(c.code == DEMO_COHORT_CODE for c in uow.cohorts.all()):
+                return ""
+            coordinator = uow.people.find(seed001_roster().coordinators[0].email)
+        if coordinator is None or coordinator.id is None:
+            return ""
+        if not app.accounts.verify_password(coordinator.id, DEMO_PASSWORD):
+            return ""
+        mentor, participant = demo_logins(app)
+    finally:
+        app.close()
+    return (
+        f"  demo logins:  coordinator {coordinator.email}, mentor {mentor}, "
+        f"participant {participant}\n"
+        f"                password {DEMO_PASSWORD}\n"
+    )
+
+
 def stop_process(process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
     """Stop a process group started by us: SIGTERM, then SIGKILL after ``timeout``."""
     if process.poll() is not None:
@@ -88,9 +164,10 @@ def stop_process(process: subprocess.Popen[bytes], timeout: float = 20.0) -> Non
         pass
 
 
-def serve(settings: Settings, port: int) -> None:
+def serve(settings: Settings, port: int, web_host: str | None = None, web_port: int | None = None) -> None:
     """Run the service until Ctrl-C or SIGTERM."""
     server: subprocess.Popen[bytes] | None = None
+    web: subprocess.Popen[bytes] | None = None
     api_url = os.environ.get("PREFECT_API_URL")
 
     def _stop(signum: int, frame: FrameType | None) -> None:
@@ -98,19 +175,24 @@ def serve(settings: Settings, port: int) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     try:
+        ui = (api_url or f"http://127.0.0.1:{port}/api").removesuffix("/api")
+        host = web_host or settings.web_host
+        typer.echo(f"Menyalakan web / starting the web app on {host}:{web_port or settings.web_port} …")
+        web, web_url = start_web(settings, host, web_port or settings.web_port, ui)
         if not api_url:
             typer.echo(f"Menyalakan server Prefect / starting a Prefect server on port {port} …")
             server, api_url = start_prefect_server(settings.data_dir, port)
         os.environ["PREFECT_API_URL"] = api_url
-        ui = api_url.removesuffix("/api")
         typer.echo(
             f"patok berjalan / patok is running\n"
+            f"  web:          {web_url}/  (board, inbox, projects; Bahasa Indonesia / English)\n"
+            f"  JSON API:     {web_url}/api/v1  (OpenAPI: {web_url}/api/v1/docs)\n"
             f"  Prefect UI:   {ui}  (flow runs, deployments, events)\n"
             f"  Prefect API:  {api_url}\n"
             f"  database:     {make_url(settings.resolved_database_url()).render_as_string(hide_password=True)}\n"
             f"  flows:        patok-sweep (5 min), patok-dispatch (1 min), patok-events (1 min), "
             f"patok-digest-wib/-wita/-wit (07:00 local)\n"
-            f"  web/API:      not part of this version (issue 5)\n"
+            f"{demo_logins_text(settings)}"
             f"Ctrl-C untuk berhenti / to stop."
         )
         from flows.serve import serve_all
@@ -119,6 +201,8 @@ def serve(settings: Settings, port: int) -> None:
     except KeyboardInterrupt:
         typer.echo("Berhenti / stopping …")
     finally:
+        if web is not None:
+            stop_process(web)
         if server is not None:
             stop_process(server)
         typer.echo("patok berhenti / patok stopped.")

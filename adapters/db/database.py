@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 log = structlog.get_logger("patok.db")
 
 WRITE = "patok_write"
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 """The newest migration; a test keeps it equal to the migration scripts' head. Knowing it lets a
 process see that its database is current without loading Alembic at all."""
 _MIGRATIONS = Path(__file__).parent / "migrations"

@@ -13,6 +13,7 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
+from adapters.db.account_store import SqlAccountStore
 from adapters.db.alert_store import SqlAlertStore
 from adapters.db.bench_store import SqlBenchmarkStore, SqlContentStore, SqlSeminarStore
 from adapters.db.database import WRITE
@@ -32,6 +33,7 @@ class SqlUnitOfWork:
     benchmarking: SqlBenchmarkStore
     content: SqlContentStore
     seminars: SqlSeminarStore
+    accounts: SqlAccountStore
 
     def __init__(self, engine: Engine, *, write: bool = False, consistent: bool = False) -> None:
         self._engine = engine
@@ -67,6 +69,7 @@ class SqlUnitOfWork:
         self.benchmarking = SqlBenchmarkStore(self.session)
         self.content = SqlContentStore(raw, self.session)
         self.seminars = SqlSeminarStore(self.session)
+        self.accounts = SqlAccountStore(self.session, raw)
         return self
 
     def session(self) -> Session:

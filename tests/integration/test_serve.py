@@ -1,10 +1,12 @@
 """`patok serve` against a real Prefect server: deployments registered with their schedules, a
-sweep run completes and publishes its artifact, and SIGTERM stops everything."""
+sweep run completes and publishes its artifact, the web app answers (the demo's printed login
+works), and SIGTERM stops everything."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -15,6 +17,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 PATOK = str(Path(sys.executable).parent / "patok")
@@ -60,22 +63,41 @@ def _wait(what: str, check: Any, timeout: float) -> Any:
 
 
 @pytest.mark.slow
-def test_serve_registers_the_scheduled_flows_runs_a_sweep_and_stops_on_sigterm(
+def test_serve_registers_the_scheduled_flows_runs_a_sweep_serves_the_web_and_stops_on_sigterm(
     tmp_path: Path,
 ) -> None:
     port = _free_port()
+    web_port = _free_port()
+    web = f"http://127.0.0.1:{web_port}"
     api = f"http://127.0.0.1:{port}/api"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PATOK_", "PREFECT_"))}
     env["PATOK_DATA_DIR"] = str(tmp_path / "data")
-    subprocess.run([PATOK, "demo", "--no-board"], env=env, check=True, capture_output=True)
+    demo = subprocess.run(
+        [PATOK, "demo", "--no-board"], env=env, check=True, capture_output=True, text=True
+    )
+    found = re.search(r"Mentor \(contoh/example\): (\S+)", demo.stdout)
+    assert found is not None, demo.stdout
+    mentor = found.group(1)
     service = subprocess.Popen(
-        [PATOK, "serve", "--port", str(port)],
+        [PATOK, "serve", "--port", str(port), "--web-port", str(web_port)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:
+        health = _wait("the web app", lambda: _api(f"{web}/healthz"), 120)
+        assert health == {"status": "ok"}
+        with httpx.Client(base_url=web, timeout=10) as browser:
+            page = browser.get("/login")
+            token = re.search(r'name="form_token" value="([^"]+)"', page.text)
+            assert token is not None and "Masuk ke patok" in page.text
+            signed_in = browser.post(
+                "/login",
+                data={"login": mentor, "password": "patok-demo-2018", "form_token": token.group(1)},
+            )
+            assert signed_in.status_code == 303 and signed_in.headers["location"] == "/"
+            assert "Kotak masuk" in browser.get("/inbox").text
         deployments = _wait(
             "the six deployments",
             lambda: (found := _api(f"{api}/deployments/filter", {})) and len(found) == 6 and found,
@@ -123,6 +145,10 @@ def test_serve_registers_the_scheduled_flows_runs_a_sweep_and_stops_on_sigterm(
             raise
     assert service.returncode == 0, out.decode()[-2000:]
     assert b"patok is running" in out and b"patok stopped" in out
+    assert f"web:          {web}/".encode() in out
+    assert b"demo logins:" in out and b"password patok-demo-2018" in out
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{api}/health", timeout=2)
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"{web}/healthz", timeout=2)
     assert (tmp_path / "data" / "prefect" / "prefect.db").exists()

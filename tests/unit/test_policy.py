@@ -41,6 +41,8 @@ EXPECTED: dict[Action, frozenset[Role] | None] = {
     Action.PLAN_SEMINAR: frozenset({K}),
     Action.SCORE_SEMINAR: frozenset({E, M, C}),
     Action.GRADE_SEMINAR: frozenset({E}),
+    Action.RESET_PASSWORD: frozenset({K}),
+    Action.MANAGE_TOKENS: frozenset({K}),
 }
 
 APPROVER_SETS: dict[str, frozenset[Role]] = {
@@ -257,3 +259,35 @@ def test_refused_decision_names_the_stages_approvers_sorted() -> None:
     assert caught.value.details["allowed"] == ["coach", "mentor"]
     assert caught.value.message_en.endswith("allowed: coach, mentor)")
     assert caught.value.message_id.endswith("yang berwenang: coach, mentor)")
+
+
+# --- API token scope and organiser operations ------------------------------------------------------
+
+
+def test_a_person_acting_in_their_own_name_is_never_limited_to_one_cohort() -> None:
+    from domain.policy import require_in_scope
+
+    require_in_scope(None, 7)
+    require_in_scope(7, 7)
+
+
+def test_a_cohort_scoped_token_reaching_for_another_cohort_is_refused_naming_both() -> None:
+    from domain.policy import require_in_scope
+
+    with pytest.raises(Forbidden) as caught:
+        require_in_scope(3, 7, target="angkatan B")
+    assert "cohort 3" in caught.value.message_en and "angkatan B" in caught.value.message_en
+    assert caught.value.details["action"] == "token_scope"
+
+
+@pytest.mark.parametrize("organiser", [True, False])
+def test_installation_wide_operations_are_for_organisers_only(organiser: bool) -> None:
+    from domain.policy import require_organiser
+
+    if organiser:
+        require_organiser(True, actor="Rahma", what="run a sweep")
+        return
+    with pytest.raises(Forbidden) as caught:
+        require_organiser(False, actor="Rahma", what="run a sweep")
+    assert caught.value.message_en == "Rahma is not an organiser; only organisers may run a sweep"
+    assert caught.value.details["allowed"] == ["organiser"]

@@ -878,3 +878,24 @@ def test_a_coordinator_or_examiner_of_the_cohort_cannot_join_as_a_participant() 
     assert len(refused.value.problems_en) == 1
     assert "already a coordinator or examiner" in refused.value.problems_en[0]
     assert "koordinator atau penguji" in refused.value.problems[0]
+
+
+def test_yaml_with_a_control_character_is_refused_as_invalid_yaml_not_a_crash() -> None:
+    from domain.roster import parse_roster
+
+    with pytest.raises(RosterError) as caught:
+        parse_roster("participants:\x1f\n", "yaml", "upload.yaml")
+    assert "invalid YAML" in caught.value.message_en and "upload.yaml" in caught.value.message_en
+
+
+def test_a_cohort_must_start_in_a_year_the_working_day_calendar_covers() -> None:
+    from pydantic import ValidationError
+
+    from domain.commands import CreateCohort
+
+    for start in (date(1999, 12, 31), date(2100, 1, 1)):
+        with pytest.raises(ValidationError):
+            CreateCohort(
+                actor_id=1, code="X-1", name="Angkatan X", programme_code="PKA",
+                organiser="BPSDM", timezone="WIB", start_date=start,
+            )

@@ -1,0 +1,290 @@
+"""``Idempotency-Key`` on every POST, kept in the database so every API process honours it.
+
+A POST that carries the header is first *claimed*: a row keyed by (credential, key) holding a
+digest of the request (method, path, query, content type, body) and a short lease. Then:
+
+* the same key with the same request, once answered → the stored response, replayed
+  (``Idempotent-Replayed: true``), and nothing runs again;
+* the same key with a different request → 422 (``idempotency_mismatch``);
+* the same key while the first request still runs → 409 (``idempotency_in_progress``);
+* a 5xx, a 401 or a 429 is not stored: the claim is released so the request can be retried.
+
+Keys are scoped to the credential that sent them (the API token or the session), so nobody can
+read another client's stored answer, and kept for :data:`KEEP`. If a process dies between running
+a command and storing its answer, the lease runs out and a retry runs the command again — which
+the engine then refuses (the project has moved on), so nothing is applied twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import cast
+
+from sqlalchemy import Engine, Table, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from adapters.db.database import WRITE
+from adapters.db.orm import IdempotencyKeyRow
+from adapters.web.problems import PROBLEM_MEDIA_TYPE, TITLES
+from domain.audit import utc_naive
+
+HEADER = b"idempotency-key"
+LEASE = timedelta(seconds=60)
+KEEP = timedelta(hours=24)
+_TABLE = cast(Table, IdempotencyKeyRow.__table__)
+_NOT_STORED = frozenset({401, 429})
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The outcome of claiming a key: ``new`` (run the request), ``replay``, ``mismatch`` or
+    ``busy``; a replay carries the stored response."""
+
+    outcome: str
+    status: int = 0
+    media_type: str = ""
+    body: bytes = b""
+
+
+class IdempotencyStore:
+    """Claims, completes and releases idempotency keys in the database."""
+
+    def __init__(self, engine: Engine, now: Callable[[], datetime]) -> None:
+        self._engine = engine
+        self._now = now
+
+    def claim(self, principal: str, key: str, fingerprint: str) -> Claim:
+        """Claim ``key`` for this request (see the module's docstring for the outcomes)."""
+        for _ in range(2):  # a concurrent first claim makes our insert fail once: look again
+            try:
+                return self._claim(principal, key, fingerprint)
+            except IntegrityError:
+                continue
+        return Claim("busy")
+
+    def _claim(self, principal: str, key: str, fingerprint: str) -> Claim:
+        now = utc_naive(self._now())
+        where = (_TABLE.c.principal == principal, _TABLE.c.key == key)
+        with self._engine.connect() as conn:
+            conn.execution_options(**{WRITE: True})
+            with conn.begin():
+                query = select(_TABLE).where(*where)
+                if conn.dialect.name == "postgresql":
+                    query = query.with_for_update()
+                row = conn.execute(query).mappings().first()
+                if row is not None and row["created_at"] < now - KEEP:
+                    conn.execute(delete(_TABLE).where(*where))
+                    row = None
+                if row is None:
+                    conn.execute(
+                        insert(_TABLE).values(
+                            principal=principal,
+                            key=key,
+                            fingerprint=fingerprint,
+                            created_at=now,
+                            locked_until=now + LEASE,
+                        )
+                    )
+                    if int(now.timestamp()) % 50 == 0:  # now and then, forget expired keys
+                        conn.execute(delete(_TABLE).where(_TABLE.c.created_at < now - KEEP))
+                    return Claim("new")
+                if row["fingerprint"] != fingerprint:
+                    return Claim("mismatch")
+                if row["status_code"] is not None:
+                    return Claim(
+                        "replay", row["status_code"], row["media_type"] or "", row["body"] or b""
+                    )
+                if row["locked_until"] is not None and row["locked_until"] > now:
+                    return Claim("busy")
+                conn.execute(update(_TABLE).where(*where).values(locked_until=now + LEASE))
+                return Claim("new")
+
+    def complete(
+        self, principal: str, key: str, status: int, media_type: str, body: bytes
+    ) -> None:
+        """Store the answer to a claimed request."""
+        with self._engine.connect() as conn:
+            conn.execution_options(**{WRITE: True})
+            with conn.begin():
+                conn.execute(
+                    update(_TABLE)
+                    .where(_TABLE.c.principal == principal, _TABLE.c.key == key)
+                    .values(status_code=status, media_type=media_type, body=body, locked_until=None)
+                )
+
+    def release(self, principal: str, key: str) -> None:
+        """Forget a claim whose request failed in a way worth retrying."""
+        with self._engine.connect() as conn:
+            conn.execution_options(**{WRITE: True})
+            with conn.begin():
+                conn.execute(
+                    delete(_TABLE).where(
+                        _TABLE.c.principal == principal,
+                        _TABLE.c.key == key,
+                        _TABLE.c.status_code.is_(None),
+                    )
+                )
+
+
+def _principal(scope: Scope) -> str | None:
+    """Whose key space a request's key lives in: a digest of its credential (None: anonymous)."""
+    headers = dict(scope.get("headers") or [])
+    auth = headers.get(b"authorization", b"")
+    if auth.lower().startswith(b"bearer "):
+        return "t:" + hashlib.sha256(auth[7:].strip()).hexdigest()[:32]
+    for part in headers.get(b"cookie", b"").split(b";"):
+        name, _, value = part.strip().partition(b"=")
+        if name == b"patok_session" and value:
+            return "s:" + hashlib.sha256(value).hexdigest()[:32]
+    return None
+
+
+def _problem(status: int, code: str, message_id: str, message_en: str, lang: str) -> bytes:
+    title = TITLES[code]
+    return json.dumps(
+        {
+            "type": f"/problems/{code}",
+            "title": title[1] if lang == "en" else title[0],
+            "status": status,
+            "detail": message_en if lang == "en" else message_id,
+            "code": code,
+            "messages": {"id": message_id, "en": message_en},
+            "details": {},
+        }
+    ).encode()
+
+
+class IdempotencyMiddleware:
+    """Applies :class:`IdempotencyStore` to every POST that carries an ``Idempotency-Key``."""
+
+    def __init__(self, app: ASGIApp, store: Callable[[], IdempotencyStore | None]) -> None:
+        self.app = app
+        self._store = store
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Claim the key, replay or refuse, or run the request and store its answer."""
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        raw_key = headers.get(HEADER)
+        principal = _principal(scope)
+        store = self._store()
+        if raw_key is None or principal is None or store is None:
+            await self.app(scope, receive, send)
+            return
+        lang = "en" if headers.get(b"accept-language", b"").lower().startswith(b"en") else "id"
+        key = raw_key.decode("latin-1").strip()
+        if not 1 <= len(key) <= 200 or not key.isascii() or not key.isprintable():
+            await _send(send, 422, _problem(
+                422, "invalid_input",
+                "Idempotency-Key harus 1–200 karakter ASCII yang dapat dicetak",
+                "Idempotency-Key must be 1–200 printable ASCII characters", lang,
+            ), PROBLEM_MEDIA_TYPE)
+            return
+        body = bytearray()
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = bool(message.get("more_body", False))
+        digest = hashlib.sha256()
+        for part in (
+            scope["method"].encode(),
+            scope["path"].encode(),
+            scope.get("query_string", b""),
+            headers.get(b"content-type", b""),
+            bytes(body),
+        ):
+            digest.update(len(part).to_bytes(8, "big") + part)
+        claim = await run_in_threadpool(store.claim, principal, key, digest.hexdigest())
+        if claim.outcome == "replay":
+            await _send(
+                send, claim.status, claim.body, claim.media_type, [(b"idempotent-replayed", b"true")]
+            )
+            return
+        if claim.outcome == "mismatch":
+            await _send(send, 422, _problem(
+                422, "idempotency_mismatch",
+                "Idempotency-Key ini sudah dipakai untuk permintaan dengan isi lain",
+                "This Idempotency-Key was already used for a request with a different body", lang,
+            ), PROBLEM_MEDIA_TYPE)
+            return
+        if claim.outcome == "busy":
+            await _send(send, 409, _problem(
+                409, "idempotency_in_progress",
+                "Permintaan dengan Idempotency-Key ini masih diproses; coba lagi sebentar",
+                "A request with this Idempotency-Key is still being processed; retry shortly",
+                lang,
+            ), PROBLEM_MEDIA_TYPE, [(b"retry-after", b"2")])
+            return
+        await self._run(scope, bytes(body), send, store, principal, key)
+
+    async def _run(
+        self,
+        scope: Scope,
+        body: bytes,
+        send: Send,
+        store: IdempotencyStore,
+        principal: str,
+        key: str,
+    ) -> None:
+        sent = False
+
+        async def replay_receive() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return {"type": "http.disconnect"}
+
+        status = 0
+        media_type = ""
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal status, media_type
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                for name, value in message.get("headers", []):
+                    if name.lower() == b"content-type":
+                        media_type = value.decode("latin-1")
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, replay_receive, capture)
+        except BaseException:
+            await run_in_threadpool(store.release, principal, key)
+            raise
+        if status >= 500 or status in _NOT_STORED or status == 0:
+            await run_in_threadpool(store.release, principal, key)
+        else:
+            await run_in_threadpool(
+                store.complete, principal, key, status, media_type, b"".join(chunks)
+            )
+
+
+async def _send(
+    send: Send,
+    status: int,
+    body: bytes,
+    media_type: str,
+    extra: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    headers = [
+        (b"content-type", media_type.encode("latin-1")),
+        (b"content-length", str(len(body)).encode()),
+        *(extra or []),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

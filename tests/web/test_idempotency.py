@@ -1,0 +1,148 @@
+"""``Idempotency-Key`` on POST: the same request is answered once and replayed, a different one is
+refused, and the keys live in the database so a second API process honours them too."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from adapters.bootstrap import bootstrap
+from adapters.db.orm import AuditRow, IdempotencyKeyRow
+from adapters.web.app import create_app
+from adapters.web.auth import SESSION_COOKIE
+from adapters.web.idempotency import IdempotencyStore
+from tests.web.world import Caller, World
+
+
+def _audit(world: World) -> int:
+    assert world.app.database is not None
+    with world.app.database.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(AuditRow)).scalar_one())
+
+
+def test_the_same_post_with_the_same_key_is_applied_once_and_its_answer_replayed(
+    world: World,
+) -> None:
+    m1 = world.caller("m1")
+    path = f"/api/v1/projects/{world.projects['T2']}/approve"
+    before = _audit(world)
+    first = m1.post(path, {"comment": "Setuju"}, headers={"Idempotency-Key": "approve-T2-1"})
+    again = m1.post(path, {"comment": "Setuju"}, headers={"Idempotency-Key": "approve-T2-1"})
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert "idempotent-replayed" not in first.headers
+    assert _audit(world) == before + 1
+    without_key = m1.post(path, {"comment": "Setuju"})
+    assert without_key.status_code == 409  # the project has moved on: nothing twice
+
+
+def test_the_same_key_with_a_different_body_is_refused_and_runs_nothing(world: World) -> None:
+    m1 = world.caller("m1")
+    path = f"/api/v1/projects/{world.projects['T2']}/request-changes"
+    m1.post(path, {"comment": "Lengkapi data"}, headers={"Idempotency-Key": "k-1"})
+    before = world.snapshot()
+    other = m1.post(path, {"comment": "Lain"}, headers={"Idempotency-Key": "k-1"})
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency_mismatch"
+    assert world.snapshot() == before
+
+
+def test_a_key_is_honoured_by_another_api_process_on_the_same_database(world: World) -> None:
+    """Two apps, each with its own engine and connection pool, as two processes behind a load
+    balancer would be; the second replays what the first answered."""
+    second = bootstrap(world.app.settings, clock=world.clock, migrate=False)
+    try:
+        other_process = TestClient(create_app(second))
+        m1 = world.caller("m1")
+        other_process.cookies.set(SESSION_COOKIE, m1.client.cookies[SESSION_COOKIE])
+        other = Caller(other_process, m1.csrf)
+        path = f"/api/v1/projects/{world.projects['T2']}/approve"
+        first = m1.post(path, {}, headers={"Idempotency-Key": "lb-1"})
+        replayed = other.post(path, {}, headers={"Idempotency-Key": "lb-1"})
+        assert first.status_code == 200
+        assert replayed.json() == first.json()
+        assert replayed.headers["idempotent-replayed"] == "true"
+    finally:
+        second.close()
+
+
+def test_a_key_still_being_processed_elsewhere_gets_a_409_to_retry_later(world: World) -> None:
+    assert world.app.database is not None
+    m1 = world.caller("m1")
+    path = f"/api/v1/projects/{world.projects['T2']}/approve"
+    store = IdempotencyStore(world.app.database, world.clock.now)
+    from adapters.web.idempotency import _principal
+
+    principal = _principal(
+        {"headers": [(b"cookie", f"{SESSION_COOKIE}={m1.client.cookies[SESSION_COOKIE]}".encode())]}
+    )
+    assert principal is not None
+    assert store.claim(principal, "busy-1", "another process's request").outcome == "new"
+    busy = m1.post(path, {}, headers={"Idempotency-Key": "busy-1"})
+    assert busy.status_code == 422  # a different request under that key
+    assert store.claim(principal, "busy-2", "x").outcome == "new"
+    world.clock.advance(timedelta(seconds=1))
+    assert store.claim(principal, "busy-2", "x").outcome == "busy"
+    world.clock.advance(timedelta(seconds=120))  # the first process died: its lease ran out
+    assert store.claim(principal, "busy-2", "x").outcome == "new"
+
+
+def test_keys_belong_to_one_credential_so_nobody_reads_another_clients_answer(
+    world: World,
+) -> None:
+    path = f"/api/v1/projects/{world.projects['T']}/extensions"
+    body = {"new_due_date": "2026-03-31", "reason": "Data"}
+    mine = world.caller("p1").post(path, body, headers={"Idempotency-Key": "shared-key"})
+    theirs = world.caller("p2").post(path, body, headers={"Idempotency-Key": "shared-key"})
+    assert mine.status_code == 201
+    assert theirs.status_code == 403 and "idempotent-replayed" not in theirs.headers
+
+
+def test_a_server_error_is_not_stored_so_the_same_key_can_be_retried(world: World) -> None:
+    engine = world.app.engine
+    original = engine.approve
+    calls = {"n": 0}
+
+    def flaky(cmd: object) -> object:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("database went away")
+        return original(cmd)  # type: ignore[arg-type]
+
+    engine.approve = flaky  # type: ignore[method-assign,assignment]
+    m1 = world.caller("m1")
+    client = TestClient(world.web, raise_server_exceptions=False)
+    client.cookies = m1.client.cookies
+    caller = Caller(client, m1.csrf)
+    path = f"/api/v1/projects/{world.projects['T2']}/approve"
+    try:
+        failed = caller.post(path, {}, headers={"Idempotency-Key": "retry-1"})
+        retried = caller.post(path, {}, headers={"Idempotency-Key": "retry-1"})
+    finally:
+        engine.approve = original  # type: ignore[method-assign]
+    assert failed.status_code == 500
+    assert retried.status_code == 200 and "idempotent-replayed" not in retried.headers
+
+
+def test_keys_are_kept_a_day_then_forgotten(world: World) -> None:
+    token = world.caller("kA").post("/api/v1/tokens", {"cohort": "UJI-A", "name": "LMS"})
+    lms = Caller(world.anonymous(), None, bearer=token.json()["token"])
+    path = f"/api/v1/projects/{world.projects['p2']}/withdraw"
+    assert lms.post(path, {"reason": "Mutasi"}, headers={"Idempotency-Key": "old"}).status_code == 200
+    world.clock.advance(timedelta(hours=25))
+    late = lms.post(path, {"reason": "Mutasi"}, headers={"Idempotency-Key": "old"})
+    assert late.status_code == 409  # run again, and refused by the engine: nothing twice
+    assert world.app.database is not None
+    with world.app.database.connect() as conn:
+        rows = conn.execute(select(func.count()).select_from(IdempotencyKeyRow)).scalar_one()
+    assert rows == 1  # the expired key was replaced by the new attempt
+
+
+def test_an_unusable_key_is_refused(world: World) -> None:
+    response = world.caller("m1").post(
+        f"/api/v1/projects/{world.projects['T2']}/approve", {}, headers={"Idempotency-Key": "x" * 201}
+    )
+    assert response.status_code == 422 and response.json()["code"] == "invalid_input"

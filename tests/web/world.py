@@ -1,0 +1,301 @@
+"""A small world for the web tests: two cohorts, their people with passwords, projects in known
+states, and HTTP callers signed in as each person.
+
+Cohort A (``UJI-A``, PIM3, WIT): coordinator ``kA``, examiner ``xA``; participants ``p1`` (mentor
+``m1``, coach ``c1``), ``p2`` (mentor ``m2``, coach ``c2``), ``p3`` and ``p4`` (mentor ``m1``, coach
+``c1``).
+Cohort B (``UJI-B``): coordinator ``kB``, mentor ``mB``, participant ``pB``. ``s`` has no role anywhere.
+
+States: p1's project ``T`` has its diagnosis approved (with a file) and is drafting taking
+ownership; p3's project ``T2`` has submitted its diagnosis; p4's ``T3`` is drafting its diagnosis
+with an extension pending; p2's and pB's are drafting their diagnosis. Cohort A has one dead
+letter.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import func, insert, select, text
+
+from adapters.bootstrap import Patok, bootstrap
+from adapters.clock import SettableClock
+from adapters.db.orm import (
+    ApiTokenRow,
+    AuditRow,
+    CredentialRow,
+    DecisionRow,
+    ExtensionRow,
+    OutboxRow,
+    ProjectRow,
+    StageInstanceRow,
+    SubmissionRow,
+)
+from adapters.settings import Settings
+from adapters.web.app import create_app
+from adapters.web.auth import SESSION_COOKIE
+from domain.commands import (
+    ApproveStage,
+    CreateCohort,
+    ImportRoster,
+    RequestExtension,
+    SubmitStage,
+)
+from domain.model import ArtifactUpload, Person
+from domain.nip import synthetic_nip
+from domain.roster import Roster, RosterParticipant, RosterPerson
+
+PASSWORD = "sandi-uji-yang-kuat"
+PDF = b"%PDF-1.4\n% laporan uji patok\n%%EOF\n"
+START = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)  # Monday 09:00 WIT
+MAIL = "bpsdm.uji.go.id"
+COHORT_A = "UJI-A"
+COHORT_B = "UJI-B"
+
+
+def fast_settings(database_url: str, data_dir: Path, **extra: Any) -> Settings:
+    """Settings for tests: cheap argon2 (the production cost is what the benchmark measures)."""
+    return Settings(
+        database_url=database_url,
+        data_dir=data_dir,
+        argon2_time_cost=1,
+        argon2_memory_kib=1024,
+        secret_key="kunci-rahasia-uji",
+        **extra,
+    )
+
+
+def _nip(n: int) -> str:
+    return synthetic_nip(date(1965 + n % 15, 1 + n % 12, 1 + n % 27), 2000 + n % 20, 1 + n % 12, "male", n)
+
+
+def _person(n: int, nick: str) -> RosterPerson:
+    return RosterPerson(
+        nip=_nip(n), name=f"{nick.upper()} Uji Patok", email=f"{nick}@{MAIL}", agency="Pemerintah Uji"
+    )
+
+
+def _participant(n: int, nick: str, mentor: str, coach: str | None) -> RosterParticipant:
+    return RosterParticipant(
+        **_person(n, nick).model_dump(),
+        mentor=f"{mentor}@{MAIL}",
+        coach=None if coach is None else f"{coach}@{MAIL}",
+        project_title=f"Proyek perubahan {nick}",
+    )
+
+
+def pdf_artifacts(kinds: list[str]) -> list[dict[str, str]]:
+    """API artifacts: one small PDF per kind, base64."""
+    return [
+        {
+            "kind": k,
+            "filename": f"{k}.pdf",
+            "media_type": "application/pdf",
+            "content_base64": base64.b64encode(PDF).decode(),
+        }
+        for k in kinds
+    ]
+
+
+class Caller:
+    """An HTTP client signed in as one person (session cookie, CSRF header on writes)."""
+
+    def __init__(self, client: TestClient, csrf: str | None, bearer: str | None = None) -> None:
+        self.client = client
+        self.csrf = csrf
+        self.bearer = bearer
+
+    def _headers(self, extra: dict[str, str] | None, write: bool) -> dict[str, str]:
+        headers = dict(extra or {})
+        if self.bearer:
+            headers["Authorization"] = f"Bearer {self.bearer}"
+        elif write and self.csrf:
+            headers.setdefault("X-CSRF-Token", self.csrf)
+        return headers
+
+    def get(self, path: str, headers: dict[str, str] | None = None, **kw: Any) -> Any:
+        """GET ``path``."""
+        return self.client.get(path, headers=self._headers(headers, False), **kw)
+
+    def post(
+        self, path: str, json: Any = None, headers: dict[str, str] | None = None, **kw: Any
+    ) -> Any:
+        """POST ``path`` (JSON unless ``data``/``files`` are given)."""
+        if json is not None:
+            kw["json"] = json
+        return self.client.post(path, headers=self._headers(headers, True), **kw)
+
+
+@dataclass
+class World:
+    """Everything a web test needs."""
+
+    app: Patok
+    web: FastAPI
+    clock: SettableClock
+    ids: dict[str, int]
+    projects: dict[str, int]
+    extension: int
+    dead_letter: int
+    file_sha: str
+    callers: dict[str, Caller] = field(default_factory=dict)
+
+    def caller(self, nick: str) -> Caller:
+        """A client signed in as ``nick`` (made once)."""
+        if nick not in self.callers:
+            secret, principal = self.app.accounts.login(f"{nick}@{MAIL}", PASSWORD)
+            client = TestClient(self.web, base_url="http://testserver")
+            client.cookies.set(SESSION_COOKIE, self.web.state.web.auth.session_cookie(secret))
+            self.callers[nick] = Caller(client, principal.csrf_token)
+        return self.callers[nick]
+
+    def anonymous(self) -> TestClient:
+        """A client with no credentials."""
+        return TestClient(self.web, base_url="http://testserver")
+
+    def snapshot(self) -> tuple[Any, ...]:
+        """What a refused request must leave as it was: every domain and account table."""
+        assert self.app.database is not None
+        with self.app.database.connect() as conn:
+            counts = tuple(
+                conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in (AuditRow, SubmissionRow, DecisionRow, StageInstanceRow, ApiTokenRow)
+            )
+            projects = conn.execute(
+                select(ProjectRow.id, ProjectRow.state, ProjectRow.version, ProjectRow.audit_head)
+                .order_by(ProjectRow.id)
+            ).all()
+            extensions = conn.execute(
+                select(ExtensionRow.id, ExtensionRow.status).order_by(ExtensionRow.id)
+            ).all()
+            credentials = conn.execute(
+                select(CredentialRow.person_id, CredentialRow.password_hash).order_by(
+                    CredentialRow.person_id
+                )
+            ).all()
+            outbox = conn.execute(select(OutboxRow.id, OutboxRow.status).order_by(OutboxRow.id)).all()
+        return counts, tuple(projects), tuple(extensions), tuple(credentials), tuple(outbox)
+
+
+def build_world(database_url: str, data_dir: Path, **settings: Any) -> World:
+    """Create the world described in the module's docstring on an empty database."""
+    clock = SettableClock(START)
+    app = bootstrap(fast_settings(database_url, data_dir, **settings), clock=clock)
+    ids: dict[str, int] = {}
+    for n, nick, is_organiser in ((1, "kA", True), (2, "kB", True), (3, "s", False)):
+        ids[nick] = app.accounts.add_person(
+            Person(
+                nip=_nip(n),
+                name=f"{nick.upper()} Uji Patok",
+                email=f"{nick.lower()}@{MAIL}",
+                agency="BPSDM Uji",
+                can_create_cohorts=is_organiser,
+            ),
+            PASSWORD,
+        )
+    rosters = {
+        COHORT_A: (
+            ids["kA"],
+            Roster(
+                mentors=[_person(10, "m1"), _person(11, "m2")],
+                coaches=[_person(12, "c1"), _person(13, "c2")],
+                examiners=[_person(14, "xA")],
+                participants=[
+                    _participant(15, "p1", "m1", "c1"),
+                    _participant(16, "p2", "m2", "c2"),
+                    _participant(17, "p3", "m1", "c1"),
+                    _participant(18, "p4", "m1", "c1"),
+                ],
+            ),
+        ),
+        COHORT_B: (
+            ids["kB"],
+            Roster(mentors=[_person(20, "mB")], participants=[_participant(21, "pB", "mB", None)]),
+        ),
+    }
+    for code, (organiser, roster) in rosters.items():
+        app.cohorts.create(
+            CreateCohort(
+                actor_id=organiser,
+                code=code,
+                name=f"Angkatan uji {code}",
+                programme_code="PIM3",
+                organiser="BPSDM Uji",
+                timezone="Asia/Jayapura",
+                start_date=date(2026, 3, 2),
+            )
+        )
+        app.cohorts.import_roster(ImportRoster(actor_id=organiser, cohort_code=code, roster=roster))
+    everyone = ["m1", "m2", "c1", "c2", "xA", "p1", "p2", "p3", "p4", "mB", "pB"]
+    for nick in everyone:
+        found = app.engine.resolve_actor(f"{nick}@{MAIL}")
+        assert found.id is not None
+        ids[nick] = found.id
+    app.accounts.give_demo_password([ids[n] for n in everyone], PASSWORD)
+    projects: dict[str, int] = {}
+    with app.engine.unit_of_work() as uow:
+        for nick in ("p1", "p2", "p3", "p4", "pB"):
+            (projects[nick],) = uow.projects.of_participant(ids[nick])
+    report = ArtifactUpload(
+        kind="laporan_diagnosis", filename="diagnosis p1.pdf", media_type="application/pdf", content=PDF
+    )
+    app.engine.submit(SubmitStage(actor_id=ids["p1"], project_id=projects["p1"], artifacts=(report,)))
+    app.engine.approve(ApproveStage(actor_id=ids["m1"], project_id=projects["p1"], comment="Bagus"))
+    app.engine.submit(SubmitStage(actor_id=ids["p3"], project_id=projects["p3"], artifacts=(report,)))
+    asked = app.extensions.request(
+        RequestExtension(
+            actor_id=ids["p4"],
+            project_id=projects["p4"],
+            reason="Data BPS belum terbit",
+            new_due_date=date(2026, 3, 31),
+        )
+    )
+    assert app.database is not None
+    with app.database.begin() as conn:
+        cohort_a = conn.execute(text(f"SELECT id FROM cohorts WHERE code = '{COHORT_A}'")).scalar_one()
+        dead = conn.execute(
+            insert(OutboxRow)
+            .values(
+                created_at=START.replace(tzinfo=None),
+                kind="escalation",
+                cohort_id=cohort_a,
+                project_id=projects["p1"],
+                person_id=ids["m1"],
+                channel="email",
+                address=f"m1@{MAIL}",
+                lang="id",
+                subject="Eskalasi uji",
+                body="Isi uji",
+                payload="{}",
+                dedupe_key="uji-dead-1",
+                status="dead",
+                attempts=5,
+                next_attempt_at=START.replace(tzinfo=None),
+                last_error="connection refused",
+            )
+            .returning(OutboxRow.id)
+        ).scalar_one()
+    web = create_app(app, prefect_ui_url="http://127.0.0.1:4200")
+    return World(
+        app,
+        web,
+        clock,
+        ids,
+        {
+            "T": projects["p1"],
+            "T2": projects["p3"],
+            "T3": projects["p4"],
+            "p2": projects["p2"],
+            "pB": projects["pB"],
+        },
+        int(asked.payload["extension"]),
+        int(dead),
+        hashlib.sha256(PDF).hexdigest(),
+    )
