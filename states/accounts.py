@@ -12,8 +12,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from datetime import timedelta
+from typing import Protocol
 
 import structlog
 
@@ -27,7 +27,6 @@ from domain.accounts import (
     normalise_login,
     token_digest,
 )
-from domain.audit import stream_of_cohort
 from domain.errors import (
     AuthenticationFailed,
     Forbidden,
@@ -37,7 +36,7 @@ from domain.errors import (
 )
 from domain.model import Person
 from domain.roles import Action, Role
-from states.audit_trail import append_event
+from states.audit_trail import append_cohort_event
 from states.engine import Engine
 from states.ports import TokenRecord, UnitOfWork
 
@@ -179,13 +178,13 @@ class Accounts:
             cohort_id = _shared_cohort(uow, actor_id, member_id, Action.RESET_PASSWORD)
             uow.accounts.set_credential(member_id, hashed, now, True)
             ended = uow.accounts.end_sessions_of(member_id, now)
-            _audit_cohort(
+            append_cohort_event(
                 uow,
                 cohort_id,
-                actor_id,
-                now,
-                "account.password_reset",
-                {"person_id": member_id, "sessions_ended": ended},
+                at=now,
+                actor_id=actor_id,
+                action="account.password_reset",
+                payload={"person_id": member_id, "sessions_ended": ended},
             )
             uow.commit()
         log.info("account.password_reset", person=member_id, by=actor_id)
@@ -292,13 +291,13 @@ class Accounts:
             token_id = uow.accounts.add_token(
                 token_digest(secret), secret[:12], name, actor_id, cohort.id, read_only, now
             )
-            _audit_cohort(
+            append_cohort_event(
                 uow,
                 cohort.id,
-                actor_id,
-                now,
-                "token.issued",
-                {"token_id": token_id, "name": name, "read_only": read_only},
+                at=now,
+                actor_id=actor_id,
+                action="token.issued",
+                payload={"token_id": token_id, "name": name, "read_only": read_only},
             )
             record = uow.accounts.token_by_id(token_id)
             uow.commit()
@@ -330,8 +329,13 @@ class Accounts:
             cohort = uow.cohorts.by_id(record.cohort_id)
             _require_in_cohort(uow, record.cohort_id, cohort.code, actor_id, Action.MANAGE_TOKENS)
             uow.accounts.revoke_token(token_id, now)
-            _audit_cohort(
-                uow, record.cohort_id, actor_id, now, "token.revoked", {"token_id": token_id}
+            append_cohort_event(
+                uow,
+                record.cohort_id,
+                at=now,
+                actor_id=actor_id,
+                action="token.revoked",
+                payload={"token_id": token_id},
             )
             revoked = uow.accounts.token_by_id(token_id)
             uow.commit()
@@ -398,26 +402,4 @@ def _shared_cohort(uow: UnitOfWork, actor_id: int, member_id: int, action: Actio
         relations=[Role.COORDINATOR.value],
         allowed=[Role.COORDINATOR.value],
     )
-
-
-def _audit_cohort(
-    uow: UnitOfWork,
-    cohort_id: int,
-    actor_id: int,
-    at: datetime,
-    action: str,
-    payload: dict[str, Any],
-) -> None:
-    version, head = uow.cohorts.audit_head(cohort_id)
-    new_head = append_event(
-        uow,
-        stream=stream_of_cohort(cohort_id),
-        prev_hash=head,
-        seq=version + 1,
-        at=at,
-        actor_id=actor_id,
-        action=action,
-        payload=payload,
-    )
-    uow.cohorts.bump(cohort_id, version, new_head)
 
