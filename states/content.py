@@ -44,7 +44,7 @@ from domain.problems import Problems
 from domain.roles import Action
 from states.engine import Engine
 from states.ports import ProjectView, UnitOfWork
-from states.resolve import relations_of
+from states.resolve import relations_of, visible_project
 
 log = structlog.get_logger("patok.content")
 
@@ -364,13 +364,7 @@ class ProjectContent:
     def of_project(self, project_id: int, actor_id: int) -> ContentView:
         """A project's lessons, decisions and milestones (anyone who may see the project)."""
         with self._engine.unit_of_work() as uow:
-            view = uow.projects.load(project_id, actor_id)
-            policy.require(
-                view.relations,
-                Action.VIEW_PROJECT,
-                actor=f"person {actor_id}",
-                target=f"proyek {project_id}",
-            )
+            view = visible_project(uow, project_id, actor_id)
             content = ContentView(
                 uow.projects.get(project_id),
                 view.state,

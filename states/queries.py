@@ -30,6 +30,7 @@ from domain.roles import Action, Role
 from states.engine import Engine
 from states.lifecycle import ACTION_OF, Trigger, legal_triggers, reopen_targets, split_state
 from states.ports import ExtensionRecord, ProjectView, RaisedAlert
+from states.resolve import visible_project
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,13 +160,7 @@ class Queries:
     def project(self, project_id: int, actor_id: int) -> ProjectDetails:
         """A project with its stages, submissions and decisions."""
         with self._engine.unit_of_work() as uow:
-            view = uow.projects.load(project_id, actor_id)
-            policy.require(
-                view.relations,
-                Action.VIEW_PROJECT,
-                actor=f"person {actor_id}",
-                target=f"proyek {project_id}",
-            )
+            visible_project(uow, project_id, actor_id)
             project = uow.projects.get(project_id)
             cohort = uow.cohorts.by_id(project.cohort_id)
             stages = uow.projects.stages(project_id)
@@ -246,13 +241,7 @@ class Queries:
     def history(self, project_id: int, actor_id: int) -> list[StoredEntry]:
         """A project's audit stream, oldest first."""
         with self._engine.unit_of_work() as uow:
-            view = uow.projects.load(project_id, actor_id)
-            policy.require(
-                view.relations,
-                Action.VIEW_PROJECT,
-                actor=f"person {actor_id}",
-                target=f"proyek {project_id}",
-            )
+            visible_project(uow, project_id, actor_id)
             return uow.audit.stream(f"project:{project_id}")
 
     def board(self, cohort_code: str, actor_id: int) -> Board:

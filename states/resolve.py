@@ -11,7 +11,7 @@ from domain.model import ChangeProject, Cohort, Person
 from domain.problems import Problems, Where
 from domain.roles import Action, Role
 from domain.roster import reference_key
-from states.ports import UnitOfWork
+from states.ports import ProjectView, UnitOfWork
 
 
 def cohort_for(uow: UnitOfWork, code: str, actor_id: int, action: Action) -> Cohort:
@@ -25,6 +25,18 @@ def cohort_for(uow: UnitOfWork, code: str, actor_id: int, action: Action) -> Coh
         target=f"angkatan {cohort.code}",
     )
     return cohort
+
+
+def visible_project(uow: UnitOfWork, project_id: int, actor_id: int) -> ProjectView:
+    """The project as the actor sees it, if the policy lets them see it (else Forbidden)."""
+    view = uow.projects.load(project_id, actor_id)
+    policy.require(
+        view.relations,
+        Action.VIEW_PROJECT,
+        actor=f"person {actor_id}",
+        target=f"proyek {project_id}",
+    )
+    return view
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,7 +52,7 @@ from domain.seminars import (
 from states.audit_trail import append_cohort_event
 from states.engine import Engine
 from states.ports import ProjectView, UnitOfWork
-from states.resolve import CohortIndex, cohort_for
+from states.resolve import CohortIndex, cohort_for, visible_project
 
 log = structlog.get_logger("patok.seminars")
 
@@ -544,13 +544,7 @@ class Seminars:
     def record(self, project_id: int, actor_id: int) -> SeminarRecord:
         """A participant's seminars, scores, remediations and certificate status."""
         with self._engine.unit_of_work() as uow:
-            view = uow.projects.load(project_id, actor_id)
-            policy.require(
-                view.relations,
-                Action.VIEW_PROJECT,
-                actor=f"person {actor_id}",
-                target=f"proyek {project_id}",
-            )
+            visible_project(uow, project_id, actor_id)
             project = uow.projects.get(project_id)
             cohort = uow.cohorts.by_id(project.cohort_id)
             programme = self._programme(uow, cohort)
