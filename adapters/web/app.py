@@ -25,12 +25,27 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.bootstrap import Patok
-from adapters.web.api import accounts, cohorts, extensions, notifications, ops, programmes, projects
+from adapters.web.api import (
+    accounts,
+    benchmarking,
+    cohorts,
+    content,
+    extensions,
+    notifications,
+    ops,
+    programmes,
+    projects,
+    reports,
+    seminars,
+)
 from adapters.web.auth import WebAuth, load_secret_key
 from adapters.web.context import WebContext
 from adapters.web.idempotency import IdempotencyMiddleware, IdempotencyStore
 from adapters.web.lang import lang_of
 from adapters.web.pages import account, cohort, project, session
+from adapters.web.pages import content as content_pages
+from adapters.web.pages import planning as planning_pages
+from adapters.web.pages import seminars as seminar_pages
 from adapters.web.pages.common import LoginRequired, PasswordChangeRequired, render
 from adapters.web.problems import (
     PROBLEM_MEDIA_TYPE,
@@ -203,9 +218,29 @@ def create_app(
         if patok.database is not None
         else None
     )
-    for module in (programmes, cohorts, projects, extensions, notifications, accounts, ops):
+    for module in (
+        programmes,
+        cohorts,
+        projects,
+        extensions,
+        notifications,
+        accounts,
+        ops,
+        benchmarking,
+        content,
+        seminars,
+        reports,
+    ):
         app.include_router(module.router, prefix=API_PREFIX, responses=PROBLEM_RESPONSES)
-    for page in (session, cohort, project, account):
+    for page in (
+        session,
+        cohort,
+        project,
+        account,
+        planning_pages,
+        content_pages,
+        seminar_pages,
+    ):
         app.include_router(page.router)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _handlers(app)

@@ -7,6 +7,8 @@ else the pages say is here, so a translation is one table.
 from __future__ import annotations
 
 from adapters.i18n import Lang, label
+from adapters.web.texts_content import TEXTS as CONTENT_TEXTS
+from adapters.web.texts_seminars import TEXTS as SEMINAR_TEXTS
 
 _TEXTS: dict[str, tuple[str, str]] = {
     "app.tagline": ("Alur kerja proyek perubahan", "Change-project workflow"),
@@ -56,6 +58,9 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "cohort.extensions": ("Perpanjangan", "Extensions"),
     "cohort.members": ("Anggota", "Members"),
     "cohort.board": ("Papan", "Board"),
+    "cohort.benchmarking": ("Benchmarking", "Benchmarking"),
+    "cohort.seminars": ("Seminar", "Seminars"),
+    "cohort.reports": ("Laporan", "Reports"),
     "esc.title": ("Eskalasi terbuka", "Open escalations"),
     "esc.none": ("Tidak ada eskalasi terbuka.", "No open escalations."),
     "esc.level": ("Tingkat", "Level"),
@@ -194,6 +199,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "yes": ("ya", "yes"),
     "no": ("tidak", "no"),
 }
+_TEXTS |= CONTENT_TEXTS
+_TEXTS |= SEMINAR_TEXTS
 
 
 def text(key: str, lang: Lang = "id", **values: object) -> str:

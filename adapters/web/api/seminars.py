@@ -1,0 +1,7 @@
+"""The JSON API for seminars (being written)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(tags=["seminars"])
