@@ -247,46 +247,50 @@ def sql_ceiling(path: Path, projects: int) -> tuple[int, float]:
     for p in range(1, projects + 1):
         conn.execute(
             "INSERT INTO projects (id, cohort_id, participant_id, mentor_id, title, state, "
-            "version, audit_head) VALUES (?, 1, ?, ?, 't', 's', 0, 'h')",
-            (p, p + 1, 1),
+            "version, audit_head, stage_id, gate, due_at, participant_clock_at) "
+            "VALUES (?, 1, ?, ?, 't', 's', 0, 'h', ?, 'drafting', ?, ?)",
+            (p, p + 1, 1, p, ts, ts),
         )
         conn.execute(
-            "INSERT INTO stage_instances (project_id, stage, attempt, gate, opened_at, due_at) "
-            "VALUES (?, 'diagnosis', 1, 'drafting', ?, ?)",
-            (p, ts, ts),
+            "INSERT INTO stage_instances (id, project_id, stage, attempt, gate, opened_at, due_at) "
+            "VALUES (?, ?, 'diagnosis', 1, 'drafting', ?, ?)",
+            (p, p, ts, ts),
         )
     audit = (
         "INSERT INTO audit_log (stream, stream_seq, at, actor_id, action, payload, prev_hash, hash)"
         " VALUES (?, ?, ?, 1, ?, ?, ?, ?)"
     )
     payload = '{"stage":"diagnosis","submission":1,"note":"","from":"a","to":"b","artifacts":[]}'
+
+    def clocks(sid: int, gate: str, number: int) -> dict[str, object]:
+        return {
+            "sid": sid,
+            "gate": gate,
+            "due": ts,
+            "cycle": 1,
+            "clock_at": ts,
+            "submitted": ts,
+            "decided": None,
+            "decision_due": ts,
+            "next": ts,
+            "number": number,
+        }
+
     actions = 0
     started = time.perf_counter()
     for stage in STAGE_CODES:
         for p in range(1, projects + 1):
             conn.execute("BEGIN IMMEDIATE")
             row = conn.execute(ps._LOAD, {"pid": p, "actor": 1}).fetchone()
-            conn.execute(ps._ADVANCE, {"pid": p, "version": row[9], "state": "x", "head": digest})
             conn.execute(
-                ps._GATE_SUBMITTED,
-                {"gate": "submitted", "at": ts, "sid": row[11], "decision_due": ts, "next": ts},
+                ps._ADVANCE_STAGE,
+                {"pid": p, "version": row[9], "state": "x", "head": digest}
+                | clocks(row[11], "submitted", 1),
             )
             conn.execute(alerts._RESOLVE_CLOCK, {"sid": row[11], "clock": "participant", "at": ts})
-            sub = conn.execute(
-                ps._ADD_SUBMISSION,
-                {"sid": row[11], "number": 1, "actor": p + 1, "at": ts, "note": ""},
-            ).fetchone()[0]
-            conn.execute(ps._ADD_BLOB, {"sha256": digest, "size": 40, "content": PDF})
             conn.execute(
-                ps._ADD_ARTIFACT,
-                {
-                    "sub": sub,
-                    "kind": "k",
-                    "filename": "k.pdf",
-                    "media_type": "application/pdf",
-                    "size": 40,
-                    "sha256": digest,
-                },
+                ps._ADD_BLOB,
+                {"sha256": digest, "size": 40, "content": PDF, "media_type": "application/pdf"},
             )
             conn.execute(
                 audit, (f"project:{p}", row[9] + 1, ts, "stage.submitted", payload, digest, digest)
@@ -294,24 +298,28 @@ def sql_ceiling(path: Path, projects: int) -> tuple[int, float]:
             conn.execute("COMMIT")
             conn.execute("BEGIN IMMEDIATE")
             row = conn.execute(ps._LOAD, {"pid": p, "actor": 1}).fetchone()
-            conn.execute(ps._ADVANCE, {"pid": p, "version": row[9], "state": "x", "head": digest})
-            conn.execute(
-                ps._ADD_DECISION,
-                {"sub": row[15], "actor": 1, "outcome": "approved", "comment": "", "at": ts},
-            ).fetchone()
-            conn.execute(ps._GATE_APPROVED, {"gate": "approved", "at": ts, "sid": row[11]})
-            conn.execute(alerts._RESOLVE_ALL, {"sid": row[11], "at": ts})
-            conn.execute(
+            opened = conn.execute(
                 ps._OPEN_STAGE,
+                {"pid": p, "stage": f"{stage}-next", "attempt": 1, "opened": ts, "due": ts},
+            ).fetchone()[0]
+            conn.execute(
+                ps._ADVANCE_STAGE,
+                {"pid": p, "version": row[9], "state": "x", "head": digest}
+                | clocks(opened, "drafting", 0),
+            )
+            conn.execute(
+                ps._CLOSE_STAGE,
                 {
-                    "pid": p,
-                    "stage": f"{stage}-next",
-                    "attempt": 1,
-                    "opened": ts,
+                    "sid": row[11],
+                    "gate": "approved",
                     "due": ts,
-                    "next": ts,
+                    "cycle": 1,
+                    "submitted": ts,
+                    "decided": ts,
+                    "decision_due": None,
                 },
-            ).fetchone()
+            )
+            conn.execute(alerts._RESOLVE_ALL, {"sid": row[11], "at": ts})
             conn.execute(
                 audit, (f"project:{p}", row[9] + 1, ts, "stage.approved", payload, digest, digest)
             )

@@ -23,11 +23,14 @@ def stream_of_cohort(cohort_id: int) -> str:
     return f"cohort:{cohort_id}"
 
 
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+)
+
+
 def canonical_payload(payload: Mapping[str, Any]) -> str:
     """The payload as canonical JSON (sorted keys, no spaces): what is stored and hashed."""
-    return json.dumps(
-        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
-    )
+    return _CANONICAL.encode(payload)
 
 
 def utc_naive(at: datetime) -> datetime:

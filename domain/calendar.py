@@ -34,6 +34,8 @@ ZONE_LABELS: Mapping[str, ZoneLabel] = {
 _END_OF_DAY = time(23, 59, 59)
 _ONE_DAY = timedelta(days=1)
 _SATURDAY = 5
+_MAX_SHIFTS = 100_000
+"""Remembered working-day walks per calendar before the memory is cleared."""
 
 
 def _require_aware(instant: datetime, name: str) -> None:
@@ -75,6 +77,7 @@ class WorkingDayCalendar:
             "ID", categories=("public", "government"), language=language
         )
         self._names: dict[date, str | None] = {}
+        self._shifts: dict[tuple[date, int, int], date] = {}
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -133,33 +136,35 @@ class WorkingDayCalendar:
         """
         if n < 0:
             raise ValueError(f"n must be >= 0, got {n}")
-        d = start
-        if n == 0:
-            while not self.is_working_day(d):
-                d += _ONE_DAY
-            return d
-        remaining = n
-        while remaining:
-            d += _ONE_DAY
-            if self.is_working_day(d):
-                remaining -= 1
-        return d
+        return self._shifted(start, n, _ONE_DAY)
 
     def subtract_working_days(self, start: date, n: int) -> date:
         """The n-th working day strictly before ``start`` (n >= 1); n == 0 is ``start`` itself if
         it is a working day, else the previous working day."""
         if n < 0:
             raise ValueError(f"n must be >= 0, got {n}")
+        return self._shifted(start, -n, -_ONE_DAY)
+
+    def _shifted(self, start: date, signed: int, step: timedelta) -> date:
+        """Walk ``abs(signed)`` working days from ``start`` in the direction of ``step``; results
+        are remembered (the calendar never changes), so a deadline costs a lookup."""
+        key = (start, signed, step.days)
+        found = self._shifts.get(key)
+        if found is not None:
+            return found
         day = start
-        if n == 0:
+        if signed == 0:
             while not self.is_working_day(day):
-                day -= timedelta(days=1)
-            return day
-        left = n
-        while left:
-            day -= timedelta(days=1)
-            if self.is_working_day(day):
-                left -= 1
+                day += step
+        else:
+            left = abs(signed)
+            while left:
+                day += step
+                if self.is_working_day(day):
+                    left -= 1
+        if len(self._shifts) >= _MAX_SHIFTS:
+            self._shifts.clear()
+        self._shifts[key] = day
         return day
 
     def working_days_between(self, a: date, b: date) -> int:

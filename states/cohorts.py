@@ -16,7 +16,7 @@ from domain.audit import stream_of_cohort, stream_of_project
 from domain.commands import CreateCohort, ImportRoster
 from domain.deadlines import Clock
 from domain.errors import Forbidden, RosterError
-from domain.model import Cohort, Person
+from domain.model import Cohort, Gate, Person
 from domain.programme import (
     STAGE_CODES,
     ProgrammeDefinition,
@@ -28,7 +28,7 @@ from domain.roster import Roster, RosterPerson, validate_roster
 from states.audit_trail import append_event
 from states.engine import Engine
 from states.lifecycle import INITIAL_STATE
-from states.ports import NewProject, UnitOfWork
+from states.ports import NewProject, StageClocks, UnitOfWork
 
 log = structlog.get_logger("patok.cohorts")
 
@@ -167,7 +167,7 @@ class CohortService:
                     cohort.id, ids[p.nip], mentor_id, coach_id, p.project_title, INITIAL_STATE
                 )
             )
-            uow.projects.open_stage(pid, first, 1, opened, due, check)
+            stage_id = uow.projects.open_stage(pid, first, 1, opened, due)
             head = append_event(
                 uow,
                 stream=stream_of_project(pid),
@@ -186,7 +186,8 @@ class CohortService:
                     "due_at": due.isoformat(),
                 },
             )
-            uow.projects.advance(pid, 0, INITIAL_STATE, head)
+            clocks = StageClocks(stage_id, Gate.DRAFTING, due, 1, opened, next_check_at=check)
+            uow.projects.advance(pid, 0, INITIAL_STATE, head, clocks)
         return len(roster.participants)
 
 

@@ -9,7 +9,7 @@ commits. A refused command raises a :class:`~domain.errors.DomainError` and chan
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -34,12 +34,13 @@ from domain.deadlines import Clock, first_check_at
 from domain.errors import ConflictError, NotFound
 from domain.model import Artifact, Gate, Outcome, Person
 from domain.programme import STAGE_CODES, ProgrammeDefinition, StageDefinition
+from domain.records import artifact_payload
 from domain.roles import Action
 from states.lifecycle import COMPLETED, Attempt, Trigger, fire
 from states.ports import (
     AuditAppend,
-    ClockUpdate,
     ProjectView,
+    StageClocks,
     UnitOfWork,
     UnitOfWorkFactory,
 )
@@ -192,8 +193,12 @@ class Engine:
             ]
         payload["from"] = view.state
         payload["to"] = new_state
-        self.record(uow, view, cmd.actor_id, now, new_state, event, payload)
-        writes(uow, cmd.actor_id)
+        writes(
+            uow,
+            lambda clocks: self.record(
+                uow, view, cmd.actor_id, now, new_state, event, payload, clocks
+            ),
+        )
         uow.commit()
         return CommandResult(
             view.project_id, view.cohort_id, event, new_state, view.version + 1, payload
@@ -208,12 +213,14 @@ class Engine:
         new_state: str,
         event: str,
         payload: dict[str, Any],
+        clocks: StageClocks | None = None,
     ) -> None:
-        """Advance the project under its version check and chain the audit entry to it."""
+        """Advance the project under its version check (with its current stage's new gate and
+        clocks, when given) and chain the audit entry to it."""
         body = canonical_payload(payload)
         stream = stream_of_project(view.project_id)
         digest = entry_hash(view.audit_head, stream, view.version + 1, now, actor_id, event, body)
-        uow.projects.advance(view.project_id, view.version, new_state, digest)
+        uow.projects.advance(view.project_id, view.version, new_state, digest, clocks)
         uow.audit.append(
             AuditAppend(
                 stream, view.version + 1, now, actor_id, event, body, view.audit_head, digest
@@ -237,7 +244,13 @@ class Engine:
         return first_check_at(stage, self.calendar(timezone), clock, due_at, started_at)
 
 
-Writes = Callable[[UnitOfWork, int], None]
+Move = Callable[[StageClocks], None]
+"""Moves the project row (state, version, current stage with its gate and clocks) and appends
+its audit entry."""
+Writes = Callable[[UnitOfWork, Move], None]
+"""A command's writes. Each moves the project row before it touches the stage's alerts: every
+writer (commands and the sweep, which locks the project rows it reads) takes the project's row
+first, so two of them never wait on each other in opposite orders."""
 Effect = Callable[
     [
         Engine,
@@ -299,18 +312,23 @@ def _submit_effect(
         "stage": view.stage,
         "submission": number,
         "note": text,
-        "artifacts": [
-            {"kind": a.kind, "filename": a.filename, "sha256": a.sha256, "size": a.size}
-            for a, _ in uploads
-        ],
+        "artifacts": [artifact_payload(a) for a, _ in uploads],
         "decision_due_at": decision_due.isoformat(),
     }
 
-    def writes(uow: UnitOfWork, actor_id: int) -> None:
-        clocks = ClockUpdate(next_check, decision_due_at=decision_due)
-        uow.projects.set_gate(view.stage_id, Gate.SUBMITTED, now, clocks)
+    def writes(uow: UnitOfWork, move: Move) -> None:
+        move(
+            replace(
+                view.clocks,
+                gate=Gate.SUBMITTED,
+                submitted_at=now,
+                decision_due_at=decision_due,
+                next_check_at=next_check,
+                submission_number=number,
+            )
+        )
         uow.alerts.resolve(view.stage_id, Clock.PARTICIPANT.value, now)
-        uow.projects.add_submission(view.stage_id, number, actor_id, now, text, uploads)
+        uow.projects.store_blobs(uploads)
 
     return "stage.submitted", payload, writes
 
@@ -325,9 +343,6 @@ def _decision_effect(outcome: Outcome) -> Effect:
         target: str | None,
         uploads: list[tuple[Artifact, bytes]],
     ) -> tuple[str, dict[str, Any], Writes]:
-        submission_id = view.latest_submission_id
-        if submission_id is None:  # the machine only allows decisions on a submitted stage
-            raise NotFound("Tidak ada pengajuan yang menunggu", "No submission is pending")
         approved = outcome is Outcome.APPROVED
         stage = programme.stage(view.stage)
         following = programme.next_stage(view.stage) if approved else None
@@ -337,12 +352,27 @@ def _decision_effect(outcome: Outcome) -> Effect:
             "comment": text,
         }
         if approved:
-            clocks = ClockUpdate(None)
+            after = replace(
+                view.clocks,
+                gate=Gate.APPROVED,
+                decided_at=now,
+                decision_due_at=None,
+                next_check_at=None,
+            )
         else:  # the participant's clock restarts with the revision time
             cycle = view.participant_cycle + 1
             due = engine.due_at(view.timezone, now, stage.revision_working_days)
             check = engine.first_check(stage, view.timezone, Clock.PARTICIPANT, cycle, due, now)
-            clocks = ClockUpdate(check, due_at=due, participant_cycle=cycle)
+            after = replace(
+                view.clocks,
+                gate=Gate.CHANGES_REQUESTED,
+                decided_at=now,
+                decision_due_at=None,
+                due_at=due,
+                participant_cycle=cycle,
+                participant_clock_at=now,
+                next_check_at=check,
+            )
             payload["due_at"] = due.isoformat()
         opening: tuple[datetime, datetime | None] | None = None
         if following is not None:
@@ -353,22 +383,30 @@ def _decision_effect(outcome: Outcome) -> Effect:
             payload["next_stage"] = following
             payload["next_due_at"] = due_next.isoformat()
 
-        def writes(uow: UnitOfWork, actor_id: int) -> None:
-            uow.projects.add_decision(submission_id, actor_id, outcome, text, now)
-            gate = Gate.APPROVED if approved else Gate.CHANGES_REQUESTED
-            uow.projects.set_gate(view.stage_id, gate, now, clocks)
-            uow.alerts.resolve(view.stage_id, None if approved else Clock.APPROVER.value, now)
-            if following is not None and opening is not None:
+        def writes(uow: UnitOfWork, move: Move) -> None:
+            if following is None or opening is None:
+                move(after)
+            else:
                 never_reopened = view.stage_instances == STAGE_CODES.index(view.stage) + 1
                 attempt = (
                     1 if never_reopened else uow.projects.next_attempt(view.project_id, following)
                 )
-                uow.projects.open_stage(view.project_id, following, attempt, now, *opening)
+                due_next, check_next = opening
+                opened = uow.projects.open_stage(view.project_id, following, attempt, now, due_next)
+                move(StageClocks(opened, Gate.DRAFTING, due_next, 1, now, next_check_at=check_next))
+            if approved:
+                uow.projects.close_stage(after)
+            uow.alerts.resolve(view.stage_id, None if approved else Clock.APPROVER.value, now)
 
         event = "stage.approved" if approved else "stage.changes_requested"
         return event, payload, writes
 
     return effect
+
+
+def _closed(view: ProjectView, gate: Gate) -> StageClocks:
+    """The current stage instance ended at ``gate``: its clocks stop."""
+    return replace(view.clocks, gate=gate, decision_due_at=None, next_check_at=None)
 
 
 def _withdraw_effect(
@@ -380,8 +418,10 @@ def _withdraw_effect(
     target: str | None,
     uploads: list[tuple[Artifact, bytes]],
 ) -> tuple[str, dict[str, Any], Writes]:
-    def writes(uow: UnitOfWork, actor_id: int) -> None:
-        uow.projects.set_gate(view.stage_id, Gate.WITHDRAWN, now, ClockUpdate(None))
+    def writes(uow: UnitOfWork, move: Move) -> None:
+        closed = _closed(view, Gate.WITHDRAWN)
+        move(closed)
+        uow.projects.close_stage(closed)
         uow.alerts.resolve(view.stage_id, None, now)
 
     return "project.withdrawn", {"stage": view.stage, "reason": text}, writes
@@ -408,12 +448,13 @@ def _reopen_effect(
     }
     was_completed = view.state == COMPLETED
 
-    def writes(uow: UnitOfWork, actor_id: int) -> None:
-        if not was_completed:
-            uow.projects.set_gate(view.stage_id, Gate.REOPENED, now, ClockUpdate(None))
-            uow.alerts.resolve(view.stage_id, None, now)
+    def writes(uow: UnitOfWork, move: Move) -> None:
         attempt = uow.projects.next_attempt(view.project_id, stage_code)
-        uow.projects.open_stage(view.project_id, stage_code, attempt, now, due_at, check)
+        opened = uow.projects.open_stage(view.project_id, stage_code, attempt, now, due_at)
+        move(StageClocks(opened, Gate.DRAFTING, due_at, 1, now, next_check_at=check))
+        if not was_completed:
+            uow.projects.close_stage(_closed(view, Gate.REOPENED))
+            uow.alerts.resolve(view.stage_id, None, now)
 
     return "stage.reopened", payload, writes
 

@@ -8,6 +8,7 @@ with an audit entry on the project's chain.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -22,7 +23,7 @@ from domain.model import Gate
 from domain.roles import Action
 from states.engine import CommandResult, Engine
 from states.lifecycle import split_state
-from states.ports import ProjectView
+from states.ports import ProjectView, StageClocks
 
 log = structlog.get_logger("patok.extensions")
 _RUNNING = (Gate.DRAFTING, Gate.CHANGES_REQUESTED)
@@ -109,6 +110,7 @@ class Extensions:
                     "extension": ext.id,
                     "note": cmd.note,
                 }
+                clocks: StageClocks | None = None
                 if cmd.grant:
                     calendar = engine.calendar(view.timezone)
                     due = calendar.end_of_day(ext.new_due_date)
@@ -117,13 +119,20 @@ class Extensions:
                     check = engine.first_check(
                         stage, view.timezone, Clock.PARTICIPANT, cycle, due, now
                     )
-                    uow.projects.extend(view.stage_id, due, cycle, check, now)
-                    uow.alerts.resolve(view.stage_id, Clock.PARTICIPANT.value, now)
+                    clocks = replace(
+                        view.clocks,
+                        due_at=due,
+                        participant_cycle=cycle,
+                        participant_clock_at=now,
+                        next_check_at=check,
+                    )
                     payload |= {"from_due_at": view.due_at.isoformat(), "due_at": due.isoformat()}
                 status = "granted" if cmd.grant else "refused"
-                uow.projects.decide_extension(ext.id, status, cmd.actor_id, now, cmd.note)
                 event = f"extension.{status}"
-                engine.record(uow, view, cmd.actor_id, now, view.state, event, payload)
+                engine.record(uow, view, cmd.actor_id, now, view.state, event, payload, clocks)
+                uow.projects.decide_extension(ext.id, status, cmd.actor_id, now, cmd.note)
+                if clocks is not None:  # after the project row: the writers' lock order
+                    uow.alerts.resolve(view.stage_id, Clock.PARTICIPANT.value, now)
                 uow.commit()
                 log.info("command.applied", action=event, extension=ext.id)
         return CommandResult(

@@ -24,14 +24,12 @@ from domain.model import (
     Artifact,
     ChangeProject,
     Cohort,
-    Decision,
     Gate,
-    Outcome,
     Person,
     StageInstance,
-    Submission,
 )
 from domain.programme import ProgrammeDefinition
+from domain.records import StageRecords
 from domain.roles import Role
 from domain.seminars import (
     PanelRole,
@@ -54,6 +52,24 @@ class Clock(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class StageClocks:
+    """The current stage instance's gate and both clocks, kept on the project row while it is open
+    (see domain.deadlines): what a command changes when it moves the stage."""
+
+    stage_id: int
+    gate: Gate
+    due_at: datetime
+    participant_cycle: int
+    participant_clock_at: datetime
+    submitted_at: datetime | None = None
+    decided_at: datetime | None = None
+    decision_due_at: datetime | None = None
+    next_check_at: datetime | None = None
+    submission_number: int = 0
+    """The number of the stage instance's latest submission (0 before the first)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ProjectView:
     """What a command needs to know about a project and its actor, read in one query."""
 
@@ -68,28 +84,39 @@ class ProjectView:
     state: str
     version: int
     audit_head: str
-    stage_id: int
     stage: str
     attempt: int
-    gate: Gate
-    latest_submission_id: int | None
-    latest_submission_number: int
+    opened_at: datetime
+    clocks: StageClocks
     relations: frozenset[Role]
-    participant_cycle: int
-    due_at: datetime
     stage_instances: int
     """How many stage instances the project has opened (more than its stage's position means a
     stage was reopened at some point)."""
 
+    @property
+    def stage_id(self) -> int:
+        """The current stage instance."""
+        return self.clocks.stage_id
 
-@dataclass(frozen=True, slots=True)
-class ClockUpdate:
-    """Where a stage's two clocks stand after a command (see domain.deadlines)."""
+    @property
+    def gate(self) -> Gate:
+        """The current stage instance's gate."""
+        return self.clocks.gate
 
-    next_check_at: datetime | None
-    due_at: datetime | None = None
-    participant_cycle: int | None = None
-    decision_due_at: datetime | None = None
+    @property
+    def due_at(self) -> datetime:
+        """The participant's deadline in the current stage instance."""
+        return self.clocks.due_at
+
+    @property
+    def participant_cycle(self) -> int:
+        """The participant clock's cycle (a new one on each revision or extension)."""
+        return self.clocks.participant_cycle
+
+    @property
+    def latest_submission_number(self) -> int:
+        """The number of the current stage instance's latest submission (0 before the first)."""
+        return self.clocks.submission_number
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,61 +225,40 @@ class NewProject:
 
 
 class ProjectStore(Protocol):
-    """Reads and writes of change projects, their stage instances, submissions and decisions."""
+    """Reads and writes of change projects and their stage instances; submissions and decisions
+    are read back from the project's audit entries (domain.records)."""
 
     def load(self, project_id: int, actor_id: int) -> ProjectView:
         """The project as a command sees it; raises NotFound."""
         ...
 
-    def advance(self, project_id: int, expected_version: int, state: str, audit_head: str) -> None:
-        """Set state and audit head and bump the version, only if the version is still expected.
+    def advance(
+        self,
+        project_id: int,
+        expected_version: int,
+        state: str,
+        audit_head: str,
+        clocks: StageClocks | None = None,
+    ) -> None:
+        """Set state and audit head (and, when given, the current stage instance with its gate
+        and clocks) and bump the version, only if the version is still expected.
 
         Raises ConflictError when someone else changed the project first."""
         ...
 
-    def set_gate(self, stage_id: int, gate: Gate, at: datetime, clocks: ClockUpdate) -> None:
-        """Move a stage instance to ``gate`` with its clocks; stamps submitted_at or decided_at."""
-        ...
-
-    def extend(
-        self,
-        stage_id: int,
-        due_at: datetime,
-        participant_cycle: int,
-        next_check_at: datetime | None,
-        at: datetime,
-    ) -> None:
-        """Give a stage's participant clock a new deadline and cycle (a granted extension)."""
-        ...
-
-    def add_submission(
-        self,
-        stage_id: int,
-        number: int,
-        actor_id: int,
-        at: datetime,
-        note: str,
-        artifacts: Sequence[tuple[Artifact, bytes]],
-    ) -> int:
-        """Store a numbered submission with its artifacts (content de-duplicated by checksum)."""
-        ...
-
-    def add_decision(
-        self, submission_id: int, actor_id: int, outcome: Outcome, comment: str, at: datetime
-    ) -> int:
-        """Store the decision on a submission; a second decision raises ConflictError."""
+    def store_blobs(self, artifacts: Sequence[tuple[Artifact, bytes]]) -> None:
+        """Keep the content of submitted files, once per checksum."""
         ...
 
     def open_stage(
-        self,
-        project_id: int,
-        stage: str,
-        attempt: int,
-        opened_at: datetime,
-        due_at: datetime,
-        next_check_at: datetime | None,
+        self, project_id: int, stage: str, attempt: int, opened_at: datetime, due_at: datetime
     ) -> int:
-        """Open a stage instance in ``drafting`` with its deadline and first check."""
+        """Record a stage instance opening with its deadline; raises ConflictError if that
+        instance (project, stage, attempt) exists already."""
+        ...
+
+    def close_stage(self, clocks: StageClocks) -> None:
+        """Record how a stage instance ended: its final gate, deadline and clock times."""
         ...
 
     def add_extension(
@@ -319,12 +325,8 @@ class ProjectStore(Protocol):
         """All stage instances of a project, oldest first."""
         ...
 
-    def submissions(self, stage_ids: Sequence[int]) -> list[Submission]:
-        """Submissions (with artifacts) of these stage instances, in order."""
-        ...
-
-    def decisions(self, submission_ids: Sequence[int]) -> list[Decision]:
-        """Decisions on these submissions."""
+    def records(self, project_id: int) -> StageRecords:
+        """The project's submissions (with their files) and decisions, oldest first."""
         ...
 
     def artifact_content(self, sha256: str) -> bytes | None:

@@ -164,8 +164,8 @@ class Queries:
             project = uow.projects.get(project_id)
             cohort = uow.cohorts.by_id(project.cohort_id)
             stages = uow.projects.stages(project_id)
-            subs = uow.projects.submissions([s.id for s in stages])
-            decisions = uow.projects.decisions([s.id for s in subs])
+            records = uow.projects.records(project_id)
+            subs, decisions = records.submissions, records.decisions
             ids = {
                 project.participant_id,
                 project.mentor_id,

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Self, TypeVar
 
-from domain.audit import GENESIS, StoredEntry
+from domain.audit import GENESIS, StoredEntry, stream_of_project
 from domain.benchmarking import (
     AgendaItem,
     Companion,
@@ -49,14 +49,12 @@ from domain.model import (
     Artifact,
     ChangeProject,
     Cohort,
-    Decision,
     Gate,
-    Outcome,
     Person,
     StageInstance,
-    Submission,
 )
 from domain.programme import ProgrammeDefinition, definition_from_json, definition_to_json
+from domain.records import StageRecords, stage_records
 from domain.roles import Role
 from domain.seminars import (
     PanelRole,
@@ -71,7 +69,6 @@ from domain.seminars import (
 from states.ports import (
     AuditAppend,
     Booking,
-    ClockUpdate,
     Credential,
     DueStage,
     ExtensionRecord,
@@ -85,6 +82,7 @@ from states.ports import (
     RaisedAlert,
     SessionRecord,
     SignedIn,
+    StageClocks,
     TokenRecord,
 )
 
@@ -111,6 +109,23 @@ def _utc(at: datetime) -> datetime:
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
+def _stored_clocks(c: StageClocks) -> StageClocks:
+    """Clocks as the SQL store reads them back: every instant aware UTC."""
+
+    def utc(at: datetime | None) -> datetime | None:
+        return None if at is None else _utc(at)
+
+    return dataclasses.replace(
+        c,
+        due_at=_utc(c.due_at),
+        participant_clock_at=_utc(c.participant_clock_at),
+        submitted_at=utc(c.submitted_at),
+        decided_at=utc(c.decided_at),
+        decision_due_at=utc(c.decision_due_at),
+        next_check_at=utc(c.next_check_at),
+    )
+
+
 def _conflict(what_id: str, what_en: str) -> ConflictError:
     return ConflictError(
         f"{what_id} sudah dicatat oleh orang lain lebih dulu; tidak ada yang disimpan",
@@ -131,9 +146,10 @@ class FakeState:
     programmes: dict[str, str] = field(default_factory=dict)
     projects: dict[int, ChangeProject] = field(default_factory=dict)
     stages: dict[int, StageInstance] = field(default_factory=dict)
-    submissions: dict[int, Submission] = field(default_factory=dict)
-    decisions: dict[int, Decision] = field(default_factory=dict)
+    current: dict[int, StageClocks] = field(default_factory=dict)
+    """Each project's current stage instance with its gate and clocks (the project row's)."""
     blobs: dict[str, bytes] = field(default_factory=dict)
+    media_types: dict[str, str] = field(default_factory=dict)
     audit: dict[int, StoredEntry] = field(default_factory=dict)
     alerts: dict[int, RaisedAlert] = field(default_factory=dict)
     extensions: dict[int, ExtensionRecord] = field(default_factory=dict)
@@ -186,18 +202,17 @@ class FakeProjectStore:
         )
 
     def load(self, project_id: int, actor_id: int) -> ProjectView:
-        """The project with its latest stage instance and that instance's latest submission."""
+        """The project with its current stage instance and that instance's gate and clocks."""
         s = self._s
         p = s.projects.get(project_id)
         if p is None:
             raise self._not_found(project_id)
         cohort = s.cohorts.get(p.cohort_id)
-        own = [st for st in s.stages.values() if st.project_id == project_id]
-        if cohort is None or not own:  # the SQL inner joins find no row
+        clocks = s.current.get(project_id)
+        if cohort is None or clocks is None:  # the SQL inner joins find no row
             raise self._not_found(project_id)
-        stage = max(own, key=lambda st: st.id)
-        subs = [sub for sub in s.submissions.values() if sub.stage_instance_id == stage.id]
-        latest = max(subs, key=lambda sub: sub.id) if subs else None
+        stage = s.stages[clocks.stage_id]
+        own = [st for st in s.stages.values() if st.project_id == project_id]
         relations: set[Role] = set()
         if p.participant_id == actor_id:
             relations.add(Role.PARTICIPANT)
@@ -221,20 +236,23 @@ class FakeProjectStore:
             state=p.state,
             version=p.version,
             audit_head=p.audit_head,
-            stage_id=stage.id,
             stage=stage.stage,
             attempt=stage.attempt,
-            gate=stage.gate,
-            latest_submission_id=None if latest is None else latest.id,
-            latest_submission_number=0 if latest is None else latest.number,
+            opened_at=stage.opened_at,
+            clocks=clocks,
             relations=frozenset(relations),
             stage_instances=len(own),
-            participant_cycle=stage.participant_cycle,
-            due_at=stage.due_at,
         )
 
-    def advance(self, project_id: int, expected_version: int, state: str, audit_head: str) -> None:
-        """Move the project under its optimistic version check."""
+    def advance(
+        self,
+        project_id: int,
+        expected_version: int,
+        state: str,
+        audit_head: str,
+        clocks: StageClocks | None = None,
+    ) -> None:
+        """Move the project (and its current stage's clocks) under its version check."""
         p = self._s.projects.get(project_id)
         if p is None or p.version != expected_version:
             raise ConflictError(
@@ -247,105 +265,19 @@ class FakeProjectStore:
         self._s.projects[project_id] = p.model_copy(
             update={"state": state, "version": p.version + 1, "audit_head": audit_head}
         )
+        if clocks is not None:
+            self._s.current[project_id] = _stored_clocks(clocks)
 
-    def set_gate(self, stage_id: int, gate: Gate, at: datetime, clocks: ClockUpdate) -> None:
-        """Move a stage instance's gate with its clocks, as the SQL store does."""
-        st = self._s.stages.get(stage_id)
-        if st is None:  # an UPDATE that matches no row
-            return
-        update: dict[str, object] = {"gate": gate, "next_check_at": clocks.next_check_at}
-        if gate is Gate.SUBMITTED:
-            update |= {"submitted_at": _utc(at), "decision_due_at": clocks.decision_due_at}
-        elif gate is Gate.CHANGES_REQUESTED:
-            update |= {
-                "decided_at": _utc(at),
-                "decision_due_at": None,
-                "due_at": clocks.due_at,
-                "participant_cycle": clocks.participant_cycle,
-            }
-        elif gate is Gate.APPROVED:
-            update |= {"decided_at": _utc(at), "decision_due_at": None, "next_check_at": None}
-        else:
-            update |= {"decision_due_at": None, "next_check_at": None}
-        self._s.stages[stage_id] = st.model_copy(update=update)
-
-    def extend(
-        self,
-        stage_id: int,
-        due_at: datetime,
-        participant_cycle: int,
-        next_check_at: datetime | None,
-        at: datetime,
-    ) -> None:
-        """Give the participant's clock a new deadline and cycle."""
-        st = self._s.stages.get(stage_id)
-        if st is not None:
-            self._s.stages[stage_id] = st.model_copy(
-                update={
-                    "due_at": _utc(due_at),
-                    "participant_cycle": participant_cycle,
-                    "next_check_at": next_check_at,
-                }
-            )
-
-    def add_submission(
-        self,
-        stage_id: int,
-        number: int,
-        actor_id: int,
-        at: datetime,
-        note: str,
-        artifacts: Sequence[tuple[Artifact, bytes]],
-    ) -> int:
-        """Store a numbered submission and its artifacts; blobs once per checksum."""
-        s = self._s
-        if any(
-            sub.stage_instance_id == stage_id and sub.number == number
-            for sub in s.submissions.values()
-        ):
-            raise _conflict("Pengajuan ini", "This submission")
+    def store_blobs(self, artifacts: Sequence[tuple[Artifact, bytes]]) -> None:
+        """Keep file content once per checksum, with its media type."""
         for artifact, content in artifacts:
-            s.blobs.setdefault(artifact.sha256, content)
-        sub_id = s.new_id("submissions")
-        s.submissions[sub_id] = Submission(
-            id=sub_id,
-            stage_instance_id=stage_id,
-            number=number,
-            submitted_by=actor_id,
-            submitted_at=_utc(at),
-            note=note,
-            artifacts=tuple(a for a, _ in artifacts),
-        )
-        return sub_id
-
-    def add_decision(
-        self, submission_id: int, actor_id: int, outcome: Outcome, comment: str, at: datetime
-    ) -> int:
-        """Store the one decision a submission may have."""
-        s = self._s
-        if any(d.submission_id == submission_id for d in s.decisions.values()):
-            raise _conflict("Keputusan atas pengajuan ini", "A decision on this submission")
-        decision_id = s.new_id("decisions")
-        s.decisions[decision_id] = Decision(
-            id=decision_id,
-            submission_id=submission_id,
-            decided_by=actor_id,
-            outcome=outcome,
-            comment=comment,
-            decided_at=_utc(at),
-        )
-        return decision_id
+            self._s.blobs.setdefault(artifact.sha256, content)
+            self._s.media_types.setdefault(artifact.sha256, artifact.media_type)
 
     def open_stage(
-        self,
-        project_id: int,
-        stage: str,
-        attempt: int,
-        opened_at: datetime,
-        due_at: datetime,
-        next_check_at: datetime | None,
+        self, project_id: int, stage: str, attempt: int, opened_at: datetime, due_at: datetime
     ) -> int:
-        """Open a stage instance in drafting; one per (project, stage, attempt)."""
+        """Record a stage instance opening in drafting; one per (project, stage, attempt)."""
         s = self._s
         if any(
             (st.project_id, st.stage, st.attempt) == (project_id, stage, attempt)
@@ -361,9 +293,25 @@ class FakeProjectStore:
             gate=Gate.DRAFTING,
             opened_at=_utc(opened_at),
             due_at=_utc(due_at),
-            next_check_at=next_check_at,
         )
         return stage_id
+
+    def close_stage(self, clocks: StageClocks) -> None:
+        """Record how a stage instance ended, as the SQL store's UPDATE does."""
+        st = self._s.stages.get(clocks.stage_id)
+        if st is None:  # an UPDATE that matches no row
+            return
+        c = _stored_clocks(clocks)
+        self._s.stages[clocks.stage_id] = st.model_copy(
+            update={
+                "gate": c.gate,
+                "due_at": c.due_at,
+                "participant_cycle": c.participant_cycle,
+                "submitted_at": c.submitted_at,
+                "decided_at": c.decided_at,
+                "decision_due_at": c.decision_due_at,
+            }
+        )
 
     def add_extension(
         self,
@@ -488,32 +436,45 @@ class FakeProjectStore:
     def stages_of_cohort(self, cohort_id: int) -> list[StageInstance]:
         """Every stage instance of every project of a cohort, oldest first."""
         ids = {p.id for p in self._s.projects.values() if p.cohort_id == cohort_id}
-        return sorted(
-            (st for st in self._s.stages.values() if st.project_id in ids), key=lambda st: st.id
-        )
+        return [
+            self._overlaid(st)
+            for st in sorted(self._s.stages.values(), key=lambda st: st.id)
+            if st.project_id in ids
+        ]
 
     def stages(self, project_id: int) -> list[StageInstance]:
         """All stage instances of a project, oldest first."""
-        return sorted(
-            (st for st in self._s.stages.values() if st.project_id == project_id),
-            key=lambda st: st.id,
+        return [
+            self._overlaid(st)
+            for st in sorted(self._s.stages.values(), key=lambda st: st.id)
+            if st.project_id == project_id
+        ]
+
+    def _overlaid(self, st: StageInstance) -> StageInstance:
+        """A stage instance; the current one with the project's gate and clocks."""
+        c = self._s.current.get(st.project_id)
+        if c is None or c.stage_id != st.id:
+            return st
+        return st.model_copy(
+            update={
+                "gate": c.gate,
+                "due_at": c.due_at,
+                "submitted_at": c.submitted_at,
+                "decided_at": c.decided_at,
+                "participant_cycle": c.participant_cycle,
+                "decision_due_at": c.decision_due_at,
+                "next_check_at": c.next_check_at,
+            }
         )
 
-    def submissions(self, stage_ids: Sequence[int]) -> list[Submission]:
-        """Submissions of these stage instances with their artifacts, in order."""
-        wanted = set(stage_ids)
-        return sorted(
-            (sub for sub in self._s.submissions.values() if sub.stage_instance_id in wanted),
-            key=lambda sub: sub.id,
+    def records(self, project_id: int) -> StageRecords:
+        """Submissions and decisions, read from the project's audit entries."""
+        entries = sorted(
+            (e for e in self._s.audit.values() if e.stream == stream_of_project(project_id)),
+            key=lambda e: e.stream_seq,
         )
-
-    def decisions(self, submission_ids: Sequence[int]) -> list[Decision]:
-        """Decisions on these submissions."""
-        wanted = set(submission_ids)
-        return sorted(
-            (d for d in self._s.decisions.values() if d.submission_id in wanted),
-            key=lambda d: d.id,
-        )
+        stage_ids = sorted(st.id for st in self._s.stages.values() if st.project_id == project_id)
+        return stage_records(entries, stage_ids, lambda sha: self._s.media_types[sha])
 
     def artifact_content(self, sha256: str) -> bytes | None:
         """The stored bytes of an artifact."""
@@ -742,31 +703,33 @@ class FakeAlertStore:
         return self._txn.state
 
     def due(self, now: datetime, limit: int) -> list[DueStage]:
-        """Stage instances whose next check has come."""
+        """Current stage instances whose next check has come."""
         out: list[DueStage] = []
-        for st in sorted(self._s.stages.values(), key=lambda x: (x.next_check_at or now, x.id)):
-            if st.next_check_at is None or st.next_check_at > now or len(out) >= limit:
+        for c in sorted(
+            self._s.current.values(), key=lambda x: (x.next_check_at or now, x.stage_id)
+        ):
+            if c.next_check_at is None or c.next_check_at > now or len(out) >= limit:
                 continue
+            st = self._s.stages[c.stage_id]
             p = self._s.projects[st.project_id]
-            c = self._s.cohorts[p.cohort_id]
-            subs = [x.number for x in self._s.submissions.values() if x.stage_instance_id == st.id]
+            cohort = self._s.cohorts[p.cohort_id]
             out.append(
                 DueStage(
                     stage_id=st.id,
                     project_id=p.id,
                     cohort_id=p.cohort_id,
-                    cohort_code=c.code,
-                    timezone=c.timezone,
-                    programme_checksum=c.programme_checksum,
+                    cohort_code=cohort.code,
+                    timezone=cohort.timezone,
+                    programme_checksum=cohort.programme_checksum,
                     stage=st.stage,
-                    gate=st.gate,
+                    gate=c.gate,
                     opened_at=st.opened_at,
-                    due_at=st.due_at,
-                    participant_cycle=st.participant_cycle,
-                    participant_clock_at=st.decided_at or st.opened_at,
-                    submitted_at=st.submitted_at,
-                    decision_due_at=st.decision_due_at,
-                    submission_number=max(subs, default=0),
+                    due_at=c.due_at,
+                    participant_cycle=c.participant_cycle,
+                    participant_clock_at=c.participant_clock_at,
+                    submitted_at=c.submitted_at,
+                    decision_due_at=c.decision_due_at,
+                    submission_number=c.submission_number,
                     participant_id=p.participant_id,
                     mentor_id=p.mentor_id,
                     coach_id=p.coach_id,
@@ -813,10 +776,10 @@ class FakeAlertStore:
         return aid
 
     def set_next_check(self, stage_id: int, at: datetime | None) -> None:
-        """Set when to look at the stage next."""
-        st = self._s.stages.get(stage_id)
-        if st is not None:
-            self._s.stages[stage_id] = st.model_copy(update={"next_check_at": at})
+        """Set when to look at the stage next, while it is its project's current one."""
+        for project_id, c in self._s.current.items():
+            if c.stage_id == stage_id:
+                self._s.current[project_id] = dataclasses.replace(c, next_check_at=at)
 
     def resolve(self, stage_id: int, clock: str | None, at: datetime) -> int:
         """Resolve the stage's open alerts (one clock's, or all)."""
@@ -1469,7 +1432,10 @@ class FakeAccountStore:
 
     def end_session(self, session_id: int, at: datetime) -> None:
         """End a session."""
-        if session_id in self._s.web_sessions and self._s.web_sessions[session_id][1].ended_at is None:
+        if (
+            session_id in self._s.web_sessions
+            and self._s.web_sessions[session_id][1].ended_at is None
+        ):
             self._end(session_id, at)
 
     def end_sessions_of(self, person_id: int, at: datetime) -> int:

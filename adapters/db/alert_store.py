@@ -14,16 +14,15 @@ from domain.model import Gate
 from states.ports import DueStage, OutboxMessage, RaisedAlert
 
 _DUE = """
-SELECT s.id, p.id, c.id, c.code, c.timezone, c.programme_checksum, s.stage, s.gate, s.opened_at,
-       s.due_at, s.participant_cycle, s.submitted_at, s.decision_due_at,
-       (SELECT max(number) FROM submissions WHERE stage_instance_id = s.id),
-       p.participant_id, p.mentor_id, p.coach_id, c.agency_head_email,
-       coalesce(s.participant_clock_at, s.opened_at)
-FROM stage_instances s
-JOIN projects p ON p.id = s.project_id
+SELECT p.stage_id, p.id, c.id, c.code, c.timezone, c.programme_checksum, s.stage, p.gate,
+       s.opened_at, p.due_at, p.participant_cycle, p.submitted_at, p.decision_due_at,
+       p.submission_number, p.participant_id, p.mentor_id, p.coach_id, c.agency_head_email,
+       coalesce(p.participant_clock_at, s.opened_at)
+FROM projects p
+JOIN stage_instances s ON s.id = p.stage_id
 JOIN cohorts c ON c.id = p.cohort_id
-WHERE s.next_check_at <= :now
-ORDER BY s.next_check_at
+WHERE p.next_check_at <= :now
+ORDER BY p.next_check_at
 LIMIT :limit
 """
 _RAISE = """
@@ -33,7 +32,10 @@ VALUES (:sid, :pid, :cid, :kind, :clock, :cycle, :rung, :notify, :due, :at)
 ON CONFLICT (stage_instance_id, kind, clock, cycle, rung) DO NOTHING
 RETURNING id
 """
-_NEXT = "UPDATE stage_instances SET next_check_at = :next WHERE id = :sid"
+_NEXT = """
+UPDATE projects SET next_check_at = :next
+WHERE id = (SELECT project_id FROM stage_instances WHERE id = :sid) AND stage_id = :sid
+"""
 _RESOLVE_CLOCK = """
 UPDATE alerts SET resolved_at = :at
 WHERE stage_instance_id = :sid AND clock = :clock AND resolved_at IS NULL
@@ -67,14 +69,15 @@ class SqlAlertStore:
         self._session_of = session
 
     def due(self, now: datetime, limit: int) -> list[DueStage]:
-        """Open stage instances whose next check has come (an indexed range scan).
+        """Current stage instances whose next check has come (an indexed range scan on the
+        projects' ``next_check_at``).
 
         On PostgreSQL the rows are locked until the sweep commits (``FOR UPDATE … SKIP LOCKED``):
         a command on the same stage then waits for the sweep and writes after it, and a stage a
         command is changing right now is left to the next sweep — so a sweep never writes from a
         stale read. SQLite writers are serialised by ``BEGIN IMMEDIATE`` already.
         """
-        sql = _DUE if self._raw.dialect == "sqlite" else _DUE + "FOR UPDATE OF s SKIP LOCKED\n"
+        sql = _DUE if self._raw.dialect == "sqlite" else _DUE + "FOR UPDATE OF p SKIP LOCKED\n"
         cur_rows = self._raw.all(sql, {"now": self._raw.ts(now), "limit": limit})
         out: list[DueStage] = []
         for r in cur_rows:
@@ -138,7 +141,7 @@ class SqlAlertStore:
         return None if found is None else int(found)
 
     def set_next_check(self, stage_id: int, at: datetime | None) -> None:
-        """Set when the sweep looks at the stage instance next."""
+        """Set when the sweep looks at the stage instance next (while it is the current one)."""
         self._raw.execute(
             _NEXT, {"sid": stage_id, "next": None if at is None else self._raw.ts(at)}
         )

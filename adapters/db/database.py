@@ -18,7 +18,10 @@ from sqlalchemy.engine import make_url
 log = structlog.get_logger("patok.db")
 
 WRITE = "patok_write"
-SCHEMA_HEAD = "0004"
+IN_TRANSACTION = "patok_in_transaction"
+"""Execution option of a SQLAlchemy connection made around a DBAPI connection whose transaction
+the unit of work began already: SQLAlchemy's begin must not issue another BEGIN."""
+SCHEMA_HEAD = "0005"
 """The newest migration; a test keeps it equal to the migration scripts' head. Knowing it lets a
 process see that its database is current without loading Alembic at all."""
 _MIGRATIONS = Path(__file__).parent / "migrations"
@@ -67,7 +70,10 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    immediate = conn.get_execution_options().get(WRITE, False)
+    options = conn.get_execution_options()
+    if options.get(IN_TRANSACTION, False):
+        return
+    immediate = options.get(WRITE, False)
     conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 

@@ -1,8 +1,13 @@
 """The relational schema as SQLAlchemy 2 typed ORM classes (migrations are derived from these).
 
 Instants are stored as naive UTC ``DateTime`` columns on both SQLite and PostgreSQL; the stores
-convert at the boundary. Unique keys settle races: one decision per submission, one audit entry per
-(stream, stream_seq), one stage instance per (project, stage, attempt).
+convert at the boundary. Unique keys and version columns settle races: one audit entry per
+(stream, stream_seq), one stage instance per (project, stage, attempt), and a project moves only
+from the version its command read.
+
+Submissions and decisions have no tables of their own: the audit entries ``stage.submitted``,
+``stage.approved`` and ``stage.changes_requested`` record them (see ``domain/records.py``), so a
+command writes the project row and its audit entry (and a stage instance when one opens or closes).
 """
 
 from __future__ import annotations
@@ -96,7 +101,11 @@ class MembershipRow(Base):
 
 class ProjectRow(Base):
     """A participant's change project; ``version`` is the optimistic-concurrency counter and
-    equals the number of entries in the project's audit stream, whose last hash is ``audit_head``."""
+    equals the number of entries in the project's audit stream, whose last hash is ``audit_head``.
+
+    The project row also carries its current stage instance (``stage_id``) with that instance's
+    gate and both clocks, which only the current instance has: while a stage is open these columns,
+    not the stage instance row, are the truth; when it closes they are copied to its row."""
 
     __tablename__ = "projects"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -108,14 +117,27 @@ class ProjectRow(Base):
     state: Mapped[str] = mapped_column(String(40))
     version: Mapped[int] = mapped_column(Integer, default=0)
     audit_head: Mapped[str] = mapped_column(String(64))
+    stage_id: Mapped[int | None] = mapped_column(Integer)
+    gate: Mapped[str | None] = mapped_column(String(20))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    participant_cycle: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    participant_clock_at: Mapped[datetime | None] = mapped_column(DateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    next_check_at: Mapped[datetime | None] = mapped_column(DateTime)
+    submission_number: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     __table_args__ = (
         UniqueConstraint("cohort_id", "participant_id"),
         Index("ix_projects_mentor", "mentor_id"),
+        Index("ix_projects_next_check_at", "next_check_at"),
     )
 
 
 class StageInstanceRow(Base):
-    """One opening of a stage for a project, with its gate and deadline."""
+    """One opening of a stage for a project. Written when it opens (deadline as opened) and when
+    it closes (its final gate, deadline and clock times); while it is the project's current
+    stage, the project row holds its gate and clocks."""
 
     __tablename__ = "stage_instances"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -128,60 +150,18 @@ class StageInstanceRow(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     participant_cycle: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
-    participant_clock_at: Mapped[datetime | None] = mapped_column(DateTime)
     decision_due_at: Mapped[datetime | None] = mapped_column(DateTime)
-    next_check_at: Mapped[datetime | None] = mapped_column(DateTime)
-    __table_args__ = (
-        UniqueConstraint("project_id", "stage", "attempt"),
-        Index("ix_stage_instances_next_check_at", "next_check_at"),
-    )
+    __table_args__ = (UniqueConstraint("project_id", "stage", "attempt"),)
 
 
 class BlobRow(Base):
-    """Artifact content, stored once per checksum."""
+    """Artifact content, stored once per checksum, with the media type it was accepted as."""
 
     __tablename__ = "blobs"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int] = mapped_column(Integer)
     content: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class SubmissionRow(Base):
-    """A numbered submission of a stage instance."""
-
-    __tablename__ = "submissions"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    stage_instance_id: Mapped[int] = mapped_column(ForeignKey("stage_instances.id"))
-    number: Mapped[int] = mapped_column(Integer)
-    submitted_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    submitted_at: Mapped[datetime] = mapped_column(DateTime)
-    note: Mapped[str] = mapped_column(Text, default="")
-    __table_args__ = (UniqueConstraint("stage_instance_id", "number"),)
-
-
-class ArtifactRow(Base):
-    """A file attached to a submission."""
-
-    __tablename__ = "artifacts"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(64))
-    filename: Mapped[str] = mapped_column(String(255))
-    media_type: Mapped[str] = mapped_column(String(128))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
-
-
-class DecisionRow(Base):
-    """The one decision on a submission."""
-
-    __tablename__ = "decisions"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), unique=True)
-    decided_by: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    outcome: Mapped[str] = mapped_column(String(20))
-    comment: Mapped[str] = mapped_column(Text, default="")
-    decided_at: Mapped[datetime] = mapped_column(DateTime)
+    media_type: Mapped[str | None] = mapped_column(String(128))
 
 
 class AuditRow(Base):

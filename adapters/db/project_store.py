@@ -1,90 +1,65 @@
-"""The project store: the command path's reads and writes, plus the project's read side."""
+"""The project store: the command path's reads and writes, plus the project's read side.
+
+A command writes the project row (state, version, audit head and its current stage's gate and
+clocks) and, when a stage opens or closes, a stage instance row; submissions and decisions are
+read back from the project's audit entries (domain.records)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from adapters.db.orm import (
-    ArtifactRow,
-    BlobRow,
-    DecisionRow,
-    ExtensionRow,
-    ProjectRow,
-    StageInstanceRow,
-    SubmissionRow,
-)
+from adapters.db.orm import AuditRow, BlobRow, ExtensionRow, ProjectRow, StageInstanceRow
 from adapters.db.rawsql import RawSql
+from domain.audit import StoredEntry, stream_of_project
 from domain.errors import ConflictError, NotFound
-from domain.model import Artifact, ChangeProject, Decision, Gate, Outcome, StageInstance, Submission
+from domain.model import Artifact, ChangeProject, Gate, StageInstance
+from domain.records import RECORD_ACTIONS, StageRecords, stage_records
 from domain.roles import Role
-from states.ports import ClockUpdate, ExtensionRecord, NewProject, ProjectView
+from states.ports import ExtensionRecord, NewProject, ProjectView, StageClocks
 
 _LOAD = """
 SELECT p.id, p.cohort_id, c.code, c.timezone, c.programme_checksum,
        p.participant_id, p.mentor_id, p.coach_id, p.state, p.version, p.audit_head,
-       s.id, s.stage, s.attempt, s.gate, sub.id, sub.number,
+       p.stage_id, s.stage, s.attempt, s.opened_at, p.gate, p.due_at, p.participant_cycle,
+       p.participant_clock_at, p.submitted_at, p.decided_at, p.decision_due_at, p.next_check_at,
+       p.submission_number,
        EXISTS (SELECT 1 FROM cohort_members m WHERE m.cohort_id = p.cohort_id
                AND m.person_id = :actor AND m.role = 'coordinator'),
        EXISTS (SELECT 1 FROM cohort_members m WHERE m.cohort_id = p.cohort_id
                AND m.person_id = :actor AND m.role = 'examiner'),
-       (SELECT count(*) FROM stage_instances WHERE project_id = p.id),
-       s.participant_cycle, s.due_at
+       (SELECT count(*) FROM stage_instances WHERE project_id = p.id)
 FROM projects p
 JOIN cohorts c ON c.id = p.cohort_id
-JOIN stage_instances s ON s.id = (SELECT max(id) FROM stage_instances WHERE project_id = p.id)
-LEFT JOIN submissions sub ON sub.id = (SELECT max(id) FROM submissions
-                                       WHERE stage_instance_id = s.id)
+JOIN stage_instances s ON s.id = p.stage_id
 WHERE p.id = :pid
 """
 _ADVANCE = """
 UPDATE projects SET state = :state, version = version + 1, audit_head = :head
 WHERE id = :pid AND version = :version
 """
-_GATE_SUBMITTED = """
-UPDATE stage_instances SET gate = :gate, submitted_at = :at, decision_due_at = :decision_due,
-       next_check_at = :next WHERE id = :sid
+_ADVANCE_STAGE = """
+UPDATE projects SET state = :state, version = version + 1, audit_head = :head,
+       stage_id = :sid, gate = :gate, due_at = :due, participant_cycle = :cycle,
+       participant_clock_at = :clock_at, submitted_at = :submitted, decided_at = :decided,
+       decision_due_at = :decision_due, next_check_at = :next, submission_number = :number
+WHERE id = :pid AND version = :version
 """
-_GATE_REVISE = """
-UPDATE stage_instances SET gate = :gate, decided_at = :at, decision_due_at = NULL, due_at = :due,
-       participant_cycle = :cycle, participant_clock_at = :at, next_check_at = :next WHERE id = :sid
-"""
-_GATE_APPROVED = """
-UPDATE stage_instances SET gate = :gate, decided_at = :at, decision_due_at = NULL,
-       next_check_at = NULL WHERE id = :sid
-"""
-_GATE_CLOSED = """
-UPDATE stage_instances SET gate = :gate, decision_due_at = NULL, next_check_at = NULL
+_CLOSE_STAGE = """
+UPDATE stage_instances SET gate = :gate, due_at = :due, participant_cycle = :cycle,
+       submitted_at = :submitted, decided_at = :decided, decision_due_at = :decision_due
 WHERE id = :sid
-"""
-_EXTEND = """
-UPDATE stage_instances SET due_at = :due, participant_cycle = :cycle, next_check_at = :next,
-       participant_clock_at = :at
-WHERE id = :sid
-"""
-_ADD_SUBMISSION = """
-INSERT INTO submissions (stage_instance_id, number, submitted_by, submitted_at, note)
-VALUES (:sid, :number, :actor, :at, :note) RETURNING id
 """
 _ADD_BLOB = """
-INSERT INTO blobs (sha256, size, content) VALUES (:sha256, :size, :content)
+INSERT INTO blobs (sha256, size, content, media_type) VALUES (:sha256, :size, :content, :media_type)
 ON CONFLICT (sha256) DO NOTHING
 """
-_ADD_ARTIFACT = """
-INSERT INTO artifacts (submission_id, kind, filename, media_type, size, sha256)
-VALUES (:sub, :kind, :filename, :media_type, :size, :sha256)
-"""
-_ADD_DECISION = """
-INSERT INTO decisions (submission_id, decided_by, outcome, comment, decided_at)
-VALUES (:sub, :actor, :outcome, :comment, :at) RETURNING id
-"""
 _OPEN_STAGE = """
-INSERT INTO stage_instances (project_id, stage, attempt, gate, opened_at, due_at,
-                             participant_cycle, participant_clock_at, next_check_at)
-VALUES (:pid, :stage, :attempt, 'drafting', :opened, :due, 1, :opened, :next) RETURNING id
+INSERT INTO stage_instances (project_id, stage, attempt, gate, opened_at, due_at, participant_cycle)
+VALUES (:pid, :stage, :attempt, 'drafting', :opened, :due, 1) RETURNING id
 """
 _COUNT_ATTEMPTS = "SELECT count(*) FROM stage_instances WHERE project_id = :pid AND stage = :stage"
 _CREATE = """
@@ -102,6 +77,11 @@ def _stamp(value: object) -> datetime:
 
 def _aware(value: datetime | None) -> datetime | None:
     return None if value is None else value.replace(tzinfo=UTC)
+
+
+def _maybe(value: object) -> datetime | None:
+    """A nullable timestamp read through the driver cursor."""
+    return None if value is None else _stamp(value)
 
 
 def _conflict(what_id: str, what_en: str) -> ConflictError:
@@ -134,10 +114,11 @@ class SqlProjectStore:
             relations.add(Role.MENTOR)
         if row[7] == actor_id:
             relations.add(Role.COACH)
-        if row[17]:
+        if row[24]:
             relations.add(Role.COORDINATOR)
-        if row[18]:
+        if row[25]:
             relations.add(Role.EXAMINER)
+        opened = _stamp(row[14])
         return ProjectView(
             project_id=row[0],
             cohort_id=row[1],
@@ -150,27 +131,57 @@ class SqlProjectStore:
             state=row[8],
             version=row[9],
             audit_head=row[10],
-            stage_id=row[11],
             stage=row[12],
             attempt=row[13],
-            gate=Gate(row[14]),
-            latest_submission_id=row[15],
-            latest_submission_number=row[16] or 0,
+            opened_at=opened,
+            clocks=StageClocks(
+                stage_id=row[11],
+                gate=Gate(row[15]),
+                due_at=_stamp(row[16]),
+                participant_cycle=row[17],
+                participant_clock_at=_maybe(row[18]) or opened,
+                submitted_at=_maybe(row[19]),
+                decided_at=_maybe(row[20]),
+                decision_due_at=_maybe(row[21]),
+                next_check_at=_maybe(row[22]),
+                submission_number=row[23],
+            ),
             relations=frozenset(relations),
-            stage_instances=row[19],
-            participant_cycle=row[20],
-            due_at=_stamp(row[21]),
+            stage_instances=row[26],
         )
 
-    def advance(self, project_id: int, expected_version: int, state: str, audit_head: str) -> None:
-        """Move the project under its optimistic version check."""
-        params = {
+    def advance(
+        self,
+        project_id: int,
+        expected_version: int,
+        state: str,
+        audit_head: str,
+        clocks: StageClocks | None = None,
+    ) -> None:
+        """Move the project (and its current stage's gate and clocks) under its version check."""
+        params: dict[str, object] = {
             "pid": project_id,
             "version": expected_version,
             "state": state,
             "head": audit_head,
         }
-        if self._raw.execute(_ADVANCE, params) != 1:
+        sql = _ADVANCE
+        if clocks is not None:
+            sql = _ADVANCE_STAGE
+            ts = self._raw.ts_or_none
+            params |= {
+                "sid": clocks.stage_id,
+                "gate": clocks.gate.value,
+                "due": ts(clocks.due_at),
+                "cycle": clocks.participant_cycle,
+                "clock_at": ts(clocks.participant_clock_at),
+                "submitted": ts(clocks.submitted_at),
+                "decided": ts(clocks.decided_at),
+                "decision_due": ts(clocks.decision_due_at),
+                "next": ts(clocks.next_check_at),
+                "number": clocks.submission_number,
+            }
+        if self._raw.execute(sql, params) != 1:
             raise ConflictError(
                 f"Proyek {project_id} baru saja diubah orang lain; tidak ada yang disimpan. "
                 "Muat ulang lalu coba lagi.",
@@ -179,126 +190,22 @@ class SqlProjectStore:
                 project=project_id,
             )
 
-    def set_gate(self, stage_id: int, gate: Gate, at: datetime, clocks: ClockUpdate) -> None:
-        """Move a stage instance's gate with its clocks, stamping when it was submitted or decided."""
-        ts = self._raw.ts
-        params: dict[str, object] = {"gate": gate.value, "at": ts(at), "sid": stage_id}
-        nxt = None if clocks.next_check_at is None else ts(clocks.next_check_at)
-        if gate is Gate.SUBMITTED:
-            assert clocks.decision_due_at is not None
-            params |= {"decision_due": ts(clocks.decision_due_at), "next": nxt}
-            self._raw.execute(_GATE_SUBMITTED, params)
-        elif gate is Gate.CHANGES_REQUESTED:
-            assert clocks.due_at is not None and clocks.participant_cycle is not None
-            params |= {"due": ts(clocks.due_at), "cycle": clocks.participant_cycle, "next": nxt}
-            self._raw.execute(_GATE_REVISE, params)
-        elif gate is Gate.APPROVED:
-            self._raw.execute(_GATE_APPROVED, params)
-        else:
-            self._raw.execute(_GATE_CLOSED, {"gate": gate.value, "sid": stage_id})
-
-    def extend(
-        self,
-        stage_id: int,
-        due_at: datetime,
-        participant_cycle: int,
-        next_check_at: datetime | None,
-        at: datetime,
-    ) -> None:
-        """Give the participant's clock a new deadline and a new cycle starting ``at``."""
-        nxt = None if next_check_at is None else self._raw.ts(next_check_at)
-        self._raw.execute(
-            _EXTEND,
-            {
-                "due": self._raw.ts(due_at),
-                "cycle": participant_cycle,
-                "next": nxt,
-                "sid": stage_id,
-                "at": self._raw.ts(at),
-            },
+    def store_blobs(self, artifacts: Sequence[tuple[Artifact, bytes]]) -> None:
+        """Keep the content of submitted files, once per checksum."""
+        if not artifacts:
+            return
+        self._raw.many(
+            _ADD_BLOB,
+            [
+                {"sha256": a.sha256, "size": a.size, "content": content, "media_type": a.media_type}
+                for a, content in artifacts
+            ],
         )
 
-    def add_submission(
-        self,
-        stage_id: int,
-        number: int,
-        actor_id: int,
-        at: datetime,
-        note: str,
-        artifacts: Sequence[tuple[Artifact, bytes]],
-    ) -> int:
-        """Store a submission and its artifacts; blobs are stored once per checksum."""
-        try:
-            sub_id = int(
-                self._raw.scalar(
-                    _ADD_SUBMISSION,
-                    {
-                        "sid": stage_id,
-                        "number": number,
-                        "actor": actor_id,
-                        "at": self._raw.ts(at),
-                        "note": note,
-                    },
-                )
-            )
-        except self._raw.IntegrityError:
-            raise _conflict("Pengajuan ini", "This submission") from None
-        if artifacts:
-            self._raw.many(
-                _ADD_BLOB,
-                [
-                    {"sha256": a.sha256, "size": a.size, "content": content}
-                    for a, content in artifacts
-                ],
-            )
-            self._raw.many(
-                _ADD_ARTIFACT,
-                [
-                    {
-                        "sub": sub_id,
-                        "kind": a.kind,
-                        "filename": a.filename,
-                        "media_type": a.media_type,
-                        "size": a.size,
-                        "sha256": a.sha256,
-                    }
-                    for a, _ in artifacts
-                ],
-            )
-        return sub_id
-
-    def add_decision(
-        self, submission_id: int, actor_id: int, outcome: Outcome, comment: str, at: datetime
-    ) -> int:
-        """Store the one decision a submission may have."""
-        try:
-            return int(
-                self._raw.scalar(
-                    _ADD_DECISION,
-                    {
-                        "sub": submission_id,
-                        "actor": actor_id,
-                        "outcome": outcome.value,
-                        "comment": comment,
-                        "at": self._raw.ts(at),
-                    },
-                )
-            )
-        except self._raw.IntegrityError:
-            raise _conflict(
-                "Keputusan atas pengajuan ini", "A decision on this submission"
-            ) from None
-
     def open_stage(
-        self,
-        project_id: int,
-        stage: str,
-        attempt: int,
-        opened_at: datetime,
-        due_at: datetime,
-        next_check_at: datetime | None,
+        self, project_id: int, stage: str, attempt: int, opened_at: datetime, due_at: datetime
     ) -> int:
-        """Open a stage instance in drafting with its deadline."""
+        """Record a stage instance opening in drafting with its deadline."""
         try:
             return int(
                 self._raw.scalar(
@@ -309,12 +216,27 @@ class SqlProjectStore:
                         "attempt": attempt,
                         "opened": self._raw.ts(opened_at),
                         "due": self._raw.ts(due_at),
-                        "next": None if next_check_at is None else self._raw.ts(next_check_at),
                     },
                 )
             )
         except self._raw.IntegrityError:
             raise _conflict("Pembukaan tahap ini", "Opening this stage") from None
+
+    def close_stage(self, clocks: StageClocks) -> None:
+        """Record how a stage instance ended: its final gate, deadline and clock times."""
+        ts = self._raw.ts_or_none
+        self._raw.execute(
+            _CLOSE_STAGE,
+            {
+                "sid": clocks.stage_id,
+                "gate": clocks.gate.value,
+                "due": ts(clocks.due_at),
+                "cycle": clocks.participant_cycle,
+                "submitted": ts(clocks.submitted_at),
+                "decided": ts(clocks.decided_at),
+                "decision_due": ts(clocks.decision_due_at),
+            },
+        )
 
     def add_extension(
         self,
@@ -471,82 +393,63 @@ class SqlProjectStore:
         )
 
     def stages(self, project_id: int) -> list[StageInstance]:
-        """All stage instances of a project, oldest first."""
-        rows = self._session_of().scalars(
-            select(StageInstanceRow)
-            .where(StageInstanceRow.project_id == project_id)
-            .order_by(StageInstanceRow.id)
-        )
-        return [_stage(r) for r in rows]
+        """All stage instances of a project, oldest first (the current one with its gate and
+        clocks from the project row)."""
+        return self._stages(StageInstanceRow.project_id == project_id)
 
     def stages_of_cohort(self, cohort_id: int) -> list[StageInstance]:
         """Every stage instance of every project of a cohort, oldest first."""
-        rows = self._session_of().scalars(
-            select(StageInstanceRow)
+        return self._stages(ProjectRow.cohort_id == cohort_id)
+
+    def _stages(self, where: ColumnElement[bool]) -> list[StageInstance]:
+        rows = self._session_of().execute(
+            select(StageInstanceRow, ProjectRow)
             .join(ProjectRow, ProjectRow.id == StageInstanceRow.project_id)
-            .where(ProjectRow.cohort_id == cohort_id)
+            .where(where)
             .order_by(StageInstanceRow.id)
         )
-        return [_stage(r) for r in rows]
+        return [_stage(s, p if p.stage_id == s.id else None) for s, p in rows.tuples()]
 
-    def submissions(self, stage_ids: Sequence[int]) -> list[Submission]:
-        """Submissions of these stage instances with their artifacts, in order."""
-        if not stage_ids:
-            return []
-        subs = list(
-            self._session_of().scalars(
-                select(SubmissionRow)
-                .where(SubmissionRow.stage_instance_id.in_(stage_ids))
-                .order_by(SubmissionRow.id)
+    def records(self, project_id: int) -> StageRecords:
+        """The project's submissions and decisions, read from its audit entries."""
+        session = self._session_of()
+        stage_ids = list(
+            session.scalars(
+                select(StageInstanceRow.id)
+                .where(StageInstanceRow.project_id == project_id)
+                .order_by(StageInstanceRow.id)
             )
         )
-        arts: dict[int, list[Artifact]] = {}
-        if subs:
-            for a in self._session_of().scalars(
-                select(ArtifactRow)
-                .where(ArtifactRow.submission_id.in_([s.id for s in subs]))
-                .order_by(ArtifactRow.id)
-            ):
-                arts.setdefault(a.submission_id, []).append(
-                    Artifact(
-                        kind=a.kind,
-                        filename=a.filename,
-                        media_type=a.media_type,
-                        size=a.size,
-                        sha256=a.sha256,
-                    )
+        entries = [
+            StoredEntry(
+                r.seq,
+                r.stream,
+                r.stream_seq,
+                r.at.replace(tzinfo=UTC),
+                r.actor_id,
+                r.action,
+                r.payload,
+                r.prev_hash,
+                r.hash,
+            )
+            for r in session.scalars(
+                select(AuditRow)
+                .where(
+                    AuditRow.stream == stream_of_project(project_id),
+                    AuditRow.action.in_(RECORD_ACTIONS),
                 )
-        return [
-            Submission(
-                id=s.id,
-                stage_instance_id=s.stage_instance_id,
-                number=s.number,
-                submitted_by=s.submitted_by,
-                submitted_at=s.submitted_at.replace(tzinfo=UTC),
-                note=s.note,
-                artifacts=tuple(arts.get(s.id, ())),
+                .order_by(AuditRow.stream_seq)
             )
-            for s in subs
         ]
+        media_types: dict[str, str] = {}
 
-    def decisions(self, submission_ids: Sequence[int]) -> list[Decision]:
-        """Decisions on these submissions."""
-        if not submission_ids:
-            return []
-        rows = self._session_of().scalars(
-            select(DecisionRow).where(DecisionRow.submission_id.in_(submission_ids))
-        )
-        return [
-            Decision(
-                id=d.id,
-                submission_id=d.submission_id,
-                decided_by=d.decided_by,
-                outcome=Outcome(d.outcome),
-                comment=d.comment,
-                decided_at=d.decided_at.replace(tzinfo=UTC),
-            )
-            for d in rows
-        ]
+        def media_type_of(sha256: str) -> str:
+            if sha256 not in media_types:
+                found = session.scalar(select(BlobRow.media_type).where(BlobRow.sha256 == sha256))
+                media_types[sha256] = found or "application/octet-stream"
+            return media_types[sha256]
+
+        return stage_records(entries, stage_ids, media_type_of)
 
     def artifact_content(self, sha256: str) -> bytes | None:
         """The stored bytes of an artifact."""
@@ -568,20 +471,35 @@ def _project(r: ProjectRow) -> ChangeProject:
     )
 
 
-def _stage(r: StageInstanceRow) -> StageInstance:
+def _stage(r: StageInstanceRow, current: ProjectRow | None) -> StageInstance:
+    """A stage instance; the project's current one takes its gate and clocks from the project."""
+    if current is None or current.gate is None or current.due_at is None:
+        return StageInstance(
+            id=r.id,
+            project_id=r.project_id,
+            stage=r.stage,
+            attempt=r.attempt,
+            gate=Gate(r.gate),
+            opened_at=r.opened_at.replace(tzinfo=UTC),
+            due_at=r.due_at.replace(tzinfo=UTC),
+            submitted_at=_aware(r.submitted_at),
+            decided_at=_aware(r.decided_at),
+            participant_cycle=r.participant_cycle,
+            decision_due_at=_aware(r.decision_due_at),
+        )
     return StageInstance(
         id=r.id,
         project_id=r.project_id,
         stage=r.stage,
         attempt=r.attempt,
-        gate=Gate(r.gate),
+        gate=Gate(current.gate),
         opened_at=r.opened_at.replace(tzinfo=UTC),
-        due_at=r.due_at.replace(tzinfo=UTC),
-        submitted_at=_aware(r.submitted_at),
-        decided_at=_aware(r.decided_at),
-        participant_cycle=r.participant_cycle,
-        decision_due_at=_aware(r.decision_due_at),
-        next_check_at=_aware(r.next_check_at),
+        due_at=current.due_at.replace(tzinfo=UTC),
+        submitted_at=_aware(current.submitted_at),
+        decided_at=_aware(current.decided_at),
+        participant_cycle=current.participant_cycle,
+        decision_due_at=_aware(current.decision_due_at),
+        next_check_at=_aware(current.next_check_at),
     )
 
 

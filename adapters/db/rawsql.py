@@ -43,6 +43,10 @@ class RawSql:
             return naive.isoformat(" ", "microseconds")
         return naive
 
+    def ts_or_none(self, instant: datetime | None) -> Any:
+        """:meth:`ts` of an optional instant."""
+        return None if instant is None else self.ts(instant)
+
     def execute(self, sql: str, params: Mapping[str, Any]) -> int:
         """Run one statement; return the number of rows it touched."""
         cur = self._conn.cursor()

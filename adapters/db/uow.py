@@ -1,14 +1,16 @@
 """The SQL unit of work: one connection and one transaction; rolled back unless committed.
 
-The command path runs its few statements straight on the connection's driver cursor; an ORM
-``Session`` is created only when a store needs it, bound to the same connection and transaction,
-so everything done through the unit of work still commits (or rolls back) together.
+It takes a pooled DBAPI connection and begins the transaction on it. The command path runs its few
+statements straight on the driver's cursor; a SQLAlchemy ``Connection`` and an ORM ``Session`` are
+made only when a store needs them, wrapping that same DBAPI connection inside the transaction
+already begun, so everything done through the unit of work still commits (or rolls back)
+together. A command that needs no ORM pays for no SQLAlchemy connection at all.
 """
 
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 from adapters.db.account_store import SqlAccountStore
 from adapters.db.alert_store import SqlAlertStore
 from adapters.db.bench_store import SqlBenchmarkStore, SqlContentStore, SqlSeminarStore
-from adapters.db.database import WRITE
+from adapters.db.database import IN_TRANSACTION
 from adapters.db.project_store import SqlProjectStore
 from adapters.db.rawsql import RawSql
 from adapters.db.stores import SqlAuditStore, SqlCohortStore, SqlPersonStore
@@ -44,20 +46,22 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> Self:
         """Begin the transaction (taking the write lock up front on SQLite when writing)."""
-        conn = self._engine.connect()
-        try:
-            if self._write:
-                conn.execution_options(**{WRITE: True})
-            if self._consistent and conn.dialect.name == "postgresql":
-                conn.execution_options(isolation_level="REPEATABLE READ")
-            conn.begin()
-        except BaseException:
-            conn.close()
-            raise
-        self._conn: Connection = conn
+        fairy = self._engine.raw_connection()
         dialect = self._engine.dialect
+        try:
+            driver: Any = fairy.driver_connection
+            if dialect.name == "sqlite":
+                driver.execute("BEGIN IMMEDIATE" if self._write else "BEGIN")
+            elif self._consistent:
+                driver.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        except BaseException:
+            fairy.close()
+            raise
+        self._fairy = fairy
+        self._driver = driver
+        self._conn: Connection | None = None
         raw = RawSql(
-            conn.connection.driver_connection,
+            driver,
             "sqlite" if dialect.name == "sqlite" else "pyformat",
             dialect.loaded_dbapi.IntegrityError,
         )
@@ -75,18 +79,21 @@ class SqlUnitOfWork:
     def session(self) -> Session:
         """The ORM session of this unit of work, joined to its transaction (made on first use)."""
         if self._session is None:
-            self._session = Session(
-                bind=self._conn,
-                expire_on_commit=False,
-                autoflush=False,
-            )
+            conn = Connection(self._engine, connection=self._fairy)
+            conn.execution_options(**{IN_TRANSACTION: True})
+            conn.begin()
+            self._conn = conn
+            self._session = Session(bind=conn, expire_on_commit=False, autoflush=False)
         return self._session
 
     def commit(self) -> None:
         """Commit everything done in this unit of work."""
         if self._session is not None:
             self._session.flush()
-        self._conn.commit()
+        if self._conn is not None:
+            self._conn.commit()
+        else:
+            self._driver.commit()
         self._committed = True
 
     def __exit__(
@@ -95,14 +102,20 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        """Roll back unless committed, then release the connection."""
+        """Roll back unless committed, then give the connection back to the pool."""
         try:
             if self._session is not None:
                 self._session.close()
             if not self._committed:
-                self._conn.rollback()
+                if self._conn is not None:
+                    self._conn.rollback()
+                else:
+                    self._driver.rollback()
         finally:
-            self._conn.close()
+            if self._conn is not None:
+                self._conn.close()
+            else:
+                self._fairy.close()
 
 
 class SqlUnitOfWorkFactory:

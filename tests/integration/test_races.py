@@ -10,7 +10,7 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from adapters.bootstrap import Patok
-from adapters.db.orm import AuditRow, DecisionRow
+from adapters.db.orm import AuditRow
 from adapters.demo_data import seed001_roster
 from domain.commands import SubmitStage
 from tests.integration.helpers import (
@@ -86,7 +86,11 @@ def test_two_processes_deciding_the_same_submission_one_wins_one_conflicts_every
     }
     assert not unexpected, f"races not settled one-and-one: {list(unexpected.items())[:5]}"
     with app.database.connect() as conn:
-        decisions = conn.execute(select(func.count()).select_from(DecisionRow)).scalar_one()
+        decisions = conn.execute(
+            select(func.count())
+            .select_from(AuditRow)
+            .where(AuditRow.action.in_(["stage.approved", "stage.changes_requested"]))
+        ).scalar_one()
         decided_events = conn.execute(
             select(func.count())
             .select_from(AuditRow)

@@ -220,3 +220,16 @@ def test_unknown_time_zone_is_refused_with_a_message_naming_the_allowed_ones() -
             assert allowed in message
     assert "Unknown time zone" in caught.value.message_en
     assert "tidak dikenal" in caught.value.message_id
+
+
+def test_remembered_walks_keep_forward_and_backward_apart(wib: WorkingDayCalendar) -> None:
+    # Saturday 21 March 2026 sits in the Idul Fitri holidays: zero working days forward is the
+    # next working day, zero backward the previous one, whichever is asked (and remembered) first.
+    saturday = date(2026, 3, 21)
+    forward = wib.add_working_days(saturday, 0)
+    backward = wib.subtract_working_days(saturday, 0)
+
+    assert forward > saturday > backward
+    assert wib.add_working_days(saturday, 0) == forward
+    assert wib.subtract_working_days(saturday, 0) == backward
+    assert WorkingDayCalendar("Asia/Jakarta").subtract_working_days(saturday, 0) == backward

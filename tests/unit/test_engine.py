@@ -52,7 +52,7 @@ from domain.programme import STAGE_CODES, ProgrammeDefinition, get_programme
 from domain.roles import Role
 from domain.roster import Roster, RosterParticipant, RosterPerson
 from states.engine import CommandResult
-from states.ports import AuditAppend, NewProject, ProjectView
+from states.ports import AuditAppend, NewProject, ProjectView, StageClocks
 from tests.fakes import FakeUnitOfWorkFactory
 from tests.stage_content import fulfil
 
@@ -383,7 +383,8 @@ def test_request_changes_without_a_comment_is_refused_and_changes_nothing(
     )
     assert len(world.stream(pid)) == entries
     assert world.factory.state.generation == generation
-    assert world.factory.state.decisions == {}
+    with world.factory() as uow:
+        assert uow.projects.records(pid).decisions == []
 
 
 def test_request_changes_with_a_comment_then_resubmitting_creates_submission_number_2(
@@ -765,16 +766,14 @@ def test_a_unit_of_work_that_lost_a_race_commits_nothing(world: World) -> None:
     with world.factory(write=True) as slow:
         view = slow.projects.load(pid, world.people["m1"])
         world.approve(pid)  # meanwhile the engine approves and commits
+        slow.projects.close_stage(view.clocks)
         slow.projects.advance(pid, view.version, "taking_ownership.drafting", "f" * 64)
-        assert view.latest_submission_id is not None
-        slow.projects.add_decision(
-            view.latest_submission_id, world.people["m1"], Outcome.APPROVED, "", world.clock.now()
-        )
         with pytest.raises(ConflictError, match="another transaction"):
             slow.commit()
 
     assert world.factory.state.generation == generation + 1  # only the engine's approval
-    assert len(world.factory.state.decisions) == 1
+    with world.factory() as uow:
+        assert len(uow.projects.records(pid).decisions) == 1
     assert world.app.queries.verify_audit().fault is None
 
 
@@ -1159,17 +1158,13 @@ def test_fake_stores_enforce_the_sql_unique_keys_and_version_checks() -> None:
         with pytest.raises(AlreadyExists, match="already registered"):
             uow.people.add(_person(44, "f"))
         pid = uow.projects.create(NewProject(1, a, a, None, "judul", "diagnosis.drafting"))
-        sid = uow.projects.open_stage(pid, "diagnosis", 1, at, at, None)
+        sid = uow.projects.open_stage(pid, "diagnosis", 1, at, at)
         with pytest.raises(ConflictError, match="Opening this stage"):
-            uow.projects.open_stage(pid, "diagnosis", 1, at, at, None)
+            uow.projects.open_stage(pid, "diagnosis", 1, at, at)
         assert uow.projects.next_attempt(pid, "diagnosis") == 2
-        sub = uow.projects.add_submission(sid, 1, a, at, "", [])
-        with pytest.raises(ConflictError, match="This submission"):
-            uow.projects.add_submission(sid, 1, a, at, "", [])
-        uow.projects.add_decision(sub, a, Outcome.APPROVED, "", at)
-        with pytest.raises(ConflictError, match="A decision on this submission"):
-            uow.projects.add_decision(sub, a, Outcome.CHANGES_REQUESTED, "x", at)
-        uow.projects.advance(pid, 0, "diagnosis.drafting", "a" * 64)
+        clocks = StageClocks(sid, Gate.DRAFTING, at, 1, at, next_check_at=at)
+        uow.projects.advance(pid, 0, "diagnosis.drafting", "a" * 64, clocks)
+        assert uow.projects.stages(pid)[0].next_check_at == at
         with pytest.raises(ConflictError, match="was just changed by someone else"):
             uow.projects.advance(pid, 0, "diagnosis.drafting", "b" * 64)
         entry = AuditAppend("project:1", 1, at, a, "x", "{}", GENESIS, "a" * 64)

@@ -8,10 +8,14 @@ import re
 
 from sqlalchemy import func, select
 
-from adapters.db.orm import OutboxRow, SubmissionRow
+from adapters.db.orm import AuditRow, OutboxRow
 from tests.web.world import COHORT_A, PDF, Caller, World
 
 CSP = "default-src 'self'"
+_submissions = (
+    select(func.count()).select_from(AuditRow).where(AuditRow.action == "stage.submitted")
+)
+"""How many submissions are stored (each is its audit entry)."""
 
 
 def _form(caller: Caller, path: str, data: dict[str, object], files: object = None) -> object:
@@ -110,7 +114,7 @@ def test_the_participant_submits_on_the_project_page_with_the_programmes_file_li
     assert "bukan image/png" in _flash(p1, lying)
     assert world.app.database is not None
     with world.app.database.connect() as conn:
-        before = conn.execute(select(func.count()).select_from(SubmissionRow)).scalar_one()
+        before = conn.execute(_submissions).scalar_one()
     sent = _form(
         p1,
         f"/projects/{t}/submit",
@@ -119,7 +123,7 @@ def test_the_participant_submits_on_the_project_page_with_the_programmes_file_li
     )
     assert _flash(p1, sent) == "Tahap diajukan."
     with world.app.database.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(SubmissionRow)).scalar_one() == before + 1
+        assert conn.execute(_submissions).scalar_one() == before + 1
     after = p1.get(f"/projects/{t}").text
     assert "KAP ditandatangani.pdf" in after and 'data-state="taking_ownership.submitted"' in after
     download = re.search(r'href="(/projects/\d+/files/[0-9a-f]{64})"', after)
