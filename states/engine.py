@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 import structlog
-from structlog.contextvars import bound_contextvars
+from structlog.contextvars import bind_contextvars, reset_contextvars
 
 from domain import policy
 from domain.artifacts import check_uploads
@@ -128,11 +128,14 @@ class Engine:
         now = self.clock.now()
         with self.unit_of_work(write=True) as uow:
             view = uow.projects.load(cmd.project_id, cmd.actor_id)
-            with bound_contextvars(
+            bound = bind_contextvars(
                 cohort=view.cohort_code, project=view.project_id, actor=cmd.actor_id
-            ):
+            )
+            try:
                 result = self._decide(uow, view, cmd, trigger, now, text, target)
                 log.info("command.applied", action=result.event, state=result.state)
+            finally:
+                reset_contextvars(**bound)
         return result
 
     def _decide(

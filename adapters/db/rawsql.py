@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from domain.audit import utc_naive
@@ -25,6 +25,7 @@ class RawSql:
     ) -> None:
         self._conn = dbapi_connection
         self.dialect = dialect
+        self.sqlite = dialect == "sqlite"
         self.IntegrityError = integrity_error
         self._cache: dict[str, str] = {}
 
@@ -38,8 +39,8 @@ class RawSql:
 
     def ts(self, instant: datetime) -> Any:
         """An instant in the stored form: naive UTC (text with microseconds on SQLite)."""
-        naive = utc_naive(instant)
-        if self.dialect == "sqlite":
+        naive = instant.replace(tzinfo=None) if instant.tzinfo is UTC else utc_naive(instant)
+        if self.sqlite:
             return naive.isoformat(" ", "microseconds")
         return naive
 
