@@ -18,8 +18,10 @@ from adapters.web.pages.common import (
     safe_next,
     signed_in,
 )
+from adapters.web.pages.content import pick
 from adapters.web.problems import HttpProblem
 from adapters.web.texts import text
+from domain.content import STATUS_LABELS, TERM_LABELS
 from domain.errors import AuthenticationFailed, TooManyAttempts
 from domain.roles import Action, Role
 from states.accounts import Principal
@@ -117,7 +119,8 @@ def switch_language(request: Request, code: str, next: str | None = None) -> Res
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, who: SignedIn) -> Response:
     """Where each person starts: the cohorts they run, what waits for their decision, their
-    own project and their mentees'."""
+    own project and their mentees', and the slipped milestones they watch (a mentor their
+    mentees', a coordinator their cohorts')."""
     ctx = context_of(request)
     queries = ctx.patok.queries
     staff = queries.cohorts_for(who.person_id, Action.VIEW_COHORT)
@@ -131,6 +134,8 @@ def home(request: Request, who: SignedIn) -> Response:
     ]
     if not staff and not pending and len(own) == 1 and not mentees:
         return RedirectResponse(f"/projects/{own[0][0].id}", status_code=303)
+    slipped = ctx.patok.content.slipped(who.person_id)
+    lang = lang_of(request)
     roles = {
         code: sorted(
             r.value for r in _roles(ctx, cid, who.person_id) if r is not Role.PARTICIPANT
@@ -145,6 +150,9 @@ def home(request: Request, who: SignedIn) -> Response:
         pending=pending,
         own=own,
         mentees=mentees,
+        slipped=slipped,
+        term=lambda v: pick(TERM_LABELS.get(v), lang, v),
+        mstatus=lambda v: pick(STATUS_LABELS.get(v), lang, v),
     )
 
 
