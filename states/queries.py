@@ -13,7 +13,15 @@ from typing import Any
 from domain import policy
 from domain.audit import ChainFault, StoredEntry, verify_stream
 from domain.benchmarking import VisitStatus
-from domain.content import AdoptionKind, MilestoneStatus
+from domain.content import (
+    AdoptionDecision,
+    AdoptionKind,
+    ContentFacts,
+    Lesson,
+    Milestone,
+    MilestoneStatus,
+    missing_content,
+)
 from domain.errors import NotFound
 from domain.model import (
     Artifact,
@@ -25,6 +33,7 @@ from domain.model import (
     StageInstance,
     Submission,
 )
+from domain.problems import Problems
 from domain.programme import STAGE_CODES, ProgrammeDefinition
 from domain.roles import Action, Role
 from states.engine import Engine
@@ -85,6 +94,11 @@ class BoardRow:
     """Milestones of their change plan."""
     slipped: int = 0
     """Milestones that slipped (reported, or planned and past their target date)."""
+    missing_id: tuple[str, ...] = ()
+    """What the current stage's content still lacks before it can be submitted (the programme's
+    ``requires``), in Bahasa Indonesia; empty when complete or nothing is required."""
+    missing_en: tuple[str, ...] = ()
+    """The same in English."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +282,7 @@ class Queries:
             lessons = uow.content.lessons(ids)
             decisions = uow.content.decisions(ids)
             milestones = uow.content.milestones(ids)
+            programme = self._engine.programme(uow, cohort.programme_checksum)
         calendar = self._engine.calendar(cohort.timezone)
         today = calendar.local_date(now)
         group_of = {pid: g.code for g in groups for pid in g.member_ids}
@@ -336,6 +351,9 @@ class Queries:
             else:
                 status = "at_risk" if at_risk else "on_track"
             mine = [e.rung for e in open_escalations if e.project_id == p.id]
+            missing = _missing_content(
+                programme, current.get(p.id), p.state, lessons, decisions, milestones
+            )
             rows.append(
                 BoardRow(
                     p.id,
@@ -348,7 +366,9 @@ class Queries:
                     max(mine, default=0),
                     group_of.get(p.id, ""),
                     visit_of.get(p.id, ""),
-                    *(count[k].get(p.id, 0) for k in count),
+                    **{k: count[k].get(p.id, 0) for k in count},
+                    missing_id=tuple(missing.id),
+                    missing_en=tuple(missing.en),
                 )
             )
         rows.sort(key=lambda r: r.participant.name)
@@ -612,3 +632,29 @@ def payload_of(entry: StoredEntry) -> dict[str, Any]:
     """An audit entry's payload as a dict."""
     data: dict[str, Any] = json.loads(entry.payload_json)
     return data
+
+
+def _missing_content(
+    programme: ProgrammeDefinition,
+    current: StageInstance | None,
+    state: str,
+    lessons: list[Lesson],
+    decisions: list[AdoptionDecision],
+    milestones: list[Milestone],
+) -> Problems:
+    """What the project's current stage still lacks to be submitted, while the participant works
+    on it (the same check as the submit guard)."""
+    if current is None or state in ("completed", "withdrawn"):
+        return Problems()
+    if current.gate not in (Gate.DRAFTING, Gate.CHANGES_REQUESTED):
+        return Problems()
+    requires = programme.stage(current.stage).requires
+    if requires.is_empty():
+        return Problems()
+    pid = current.project_id
+    facts = ContentFacts.of(
+        (ls for ls in lessons if ls.project_id == pid),
+        (d for d in decisions if d.project_id == pid),
+        (m for m in milestones if m.project_id == pid),
+    )
+    return missing_content(requires, facts)

@@ -53,6 +53,7 @@ from domain.roles import Role
 from domain.roster import Roster, RosterParticipant, RosterPerson
 from states.engine import CommandResult
 from states.ports import AuditAppend, NewProject, ProjectView, StageClocks
+from states.queries import BoardRow
 from tests.fakes import FakeUnitOfWorkFactory
 from tests.stage_content import fulfil
 
@@ -1175,3 +1176,31 @@ def test_fake_stores_enforce_the_sql_unique_keys_and_version_checks() -> None:
         assert uow.projects.stages(pid)[0].opened_at.tzinfo is UTC
         with pytest.raises(NotFound, match="Project 99 not found"):
             uow.projects.load(99, a)
+
+
+def test_the_board_names_what_the_current_stage_still_lacks_until_its_content_is_recorded(
+    world: World,
+) -> None:
+    pid = world.projects["p1"]
+    for _ in range(3):  # diagnosis, taking ownership, benchmarking
+        world.pass_stage(pid)
+    assert world.view(pid).stage == "lesson_synthesis"
+
+    def row() -> BoardRow:
+        board = world.app.queries.board(COHORT_CODE, world.organiser)
+        return next(r for r in board.rows if r.project_id == pid)
+
+    lacking = row()
+    assert lacking.missing_en and "lesson register" in lacking.missing_en[0]
+    assert len(lacking.missing_id) == len(lacking.missing_en)
+    other = next(
+        r
+        for r in world.app.queries.board(COHORT_CODE, world.organiser).rows
+        if r.project_id == world.projects["p2"]
+    )
+    assert other.missing_en == ()  # diagnosis requires no content
+
+    fulfil(world.app, pid, world.organiser)
+    assert row().missing_en == ()
+    world.submit(pid)
+    assert row().missing_en == ()  # submitted: waiting on the approver, not the participant

@@ -246,6 +246,27 @@ def test_the_participant_sees_what_the_stage_still_needs_and_only_the_forms_of_t
     assert 'data-decision="adopt"' in adoption and "Sesuai kebutuhan PAD kami" in adoption
 
 
+def test_the_board_marks_each_participant_whose_stage_still_lacks_content(ready: Ready) -> None:
+    w = ready.world
+    board = w.caller("kA").get(f"/cohorts/{COHORT_A}").text
+    for nick, project in (("p1", w.projects["T"]), ("p3", w.projects["T2"])):
+        badge = re.search(
+            rf'<a href="/projects/{project}/content" class="badge at_risk needs" '
+            r'title="([^"]*)">kurang (\d+)</a>',
+            board,
+        )
+        assert badge is not None, nick
+        assert int(badge.group(2)) == len(html.unescape(badge.group(1)).split("; "))
+    assert "pelajaran, minimal 2" in html.unescape(board)
+    kA = w.caller("kA")
+    kA.get("/lang/en")
+    try:
+        english = html.unescape(kA.get(f"/cohorts/{COHORT_A}").text)
+    finally:
+        kA.get("/lang/id")
+    assert "missing</a>" in english and "at least 2 are needed" in english
+
+
 def test_mentors_coaches_examiners_and_the_coordinator_read_the_content_without_forms(
     ready: Ready,
 ) -> None:
