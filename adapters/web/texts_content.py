@@ -252,5 +252,5 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{name} diimpor: {hosts} mitra, {groups} kelompok, {visits} kunjungan.",
         "{name} imported: {hosts} host partners, {groups} groups, {visits} visits.",
     ),
-    "content.needs": ("kurang {n}", "{n} missing"),
+    "board.needs": ("kurang {n}", "{n} missing"),
 }
