@@ -61,6 +61,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "invalid_input": ("Masukan tidak sah", "Invalid input"),
     "invalid_nip": ("NIP tidak sah", "Invalid NIP"),
     "invalid_roster": ("Roster ditolak", "Roster refused"),
+    "invalid_plan": ("Rencana benchmarking ditolak", "Benchmarking plan refused"),
     "invalid_programme": ("Program tidak dapat dipakai", "Unusable programme"),
     "invalid_programme_file": ("Berkas program tidak sah", "Invalid programme file"),
     "unknown_programme": ("Program tidak dikenal", "Unknown programme"),

@@ -8,17 +8,34 @@ examiner xA; p2, m2 and c2 hold the same roles in cohort A towards another proje
 pB hold roles only in cohort B; s holds no role at all. The decisions are tried on ``T2``, p3's
 submitted diagnosis (mentor m1, coach c1), whose only approver is the mentor; the extension to
 decide is p4's (mentor m1, coach c1).
+
+The benchmarking, content and seminar actions (``BENCH_CASES``) run on a world with cohort A's
+benchmarking (:func:`tests.web.world.with_benchmarking`), one per module and database, for the
+denials and the allowed actors alike: each allowed write is built to succeed whatever ran before
+it (codes of its own, an entry or milestone of its own, ``T`` brought to the stage it needs first),
+so no write needs a fresh world. p1's lessons and milestones are on ``T``; p1 is scored on the
+design seminar by their panel (xA, m1, c1), p3 (same panel) waits for the grade, and p4's failing
+grade has a remediation open.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from tests.web.world import COHORT_A, World, pdf_artifacts
+from tests.web.conftest import module_database
+from tests.web.world import (
+    COHORT_A,
+    MAIL,
+    World,
+    build_world,
+    ensure_stage,
+    pdf_artifacts,
+    with_benchmarking,
+)
 
 ACTORS = {
     "participant (own)": "p1",
@@ -46,6 +63,8 @@ class Case:
 
     allowed: frozenset[str]
     request: Callable[[World, str], Any]
+    stage: str | None = None
+    """The stage ``T`` must be drafting for the allowed write to succeed (content actions)."""
 
 
 def _get(path: Callable[[World], str]) -> Callable[[World, str], Any]:
@@ -219,3 +238,252 @@ def test_an_allowed_writer_is_let_through_and_the_change_is_recorded(
     response = CASES[action].request(world, nick)
     assert response.status_code in (200, 201), response.text
     assert world.snapshot() != before
+
+
+PANEL = {"xA", "m1", "c1"}
+"""The panel of p1 (and of p3 and p4) in the design seminar: examiner, mentor, coach."""
+
+
+def _last_lesson(w: World) -> int:
+    """T's lesson with the highest number (a removal takes it; lesson 1 stays for decisions)."""
+    with w.app.engine.unit_of_work() as uow:
+        return max(uow.content.lessons([w.projects["T"]]), key=lambda ls: ls.number).id
+
+
+def _cohort(path: str) -> Callable[[World], str]:
+    return lambda w: f"/api/v1/cohorts/{COHORT_A}{path}"
+
+
+PLAN_YAML = (
+    "hosts:\n"
+    "- {code: hA-matriks, agency: Pemerintah Kota Uji, unit: Inspektorat, city: Kota Uji, timezone: WIB}\n"
+)
+
+BENCH_CASES: dict[str, Case] = {
+    "record a host partner": Case(
+        frozenset({"kA"}),
+        _post(
+            _cohort("/hosts"),
+            lambda w: {
+                "code": "hA-baru",
+                "agency": "Pemkot Uji",
+                "unit": "Dinkes",
+                "city": "Kota Uji",
+            },
+        ),
+    ),
+    "form a group": Case(
+        frozenset({"kA"}),
+        _post(
+            _cohort("/groups"),
+            lambda w: {
+                "code": "III",
+                "theme": "Kesehatan",
+                "members": [f"p4@{MAIL}"],
+                "hosts": ["hA-bkpsdm"],
+            },
+        ),
+    ),
+    "change a group": Case(
+        frozenset({"kA"}), _post(_cohort("/groups/I"), lambda w: {"theme": "Tema yang diubah"})
+    ),
+    "upload a group report": Case(
+        frozenset({"p1", "kA"}),
+        _post(
+            _cohort("/groups/I/report"),
+            lambda w: {k: v for k, v in pdf_artifacts(["x"])[0].items() if k != "kind"},
+        ),
+    ),
+    "plan a visit": Case(
+        frozenset({"kA"}),
+        _post(
+            _cohort("/visits"),
+            lambda w: {
+                "code": "V2",
+                "start_date": "2026-05-11",
+                "end_date": "2026-05-12",
+                "host_agency": "Pemerintah Kota Lain",
+                "city": "Kota Lain",
+                "participants": [f"p2@{MAIL}"],
+            },
+        ),
+    ),
+    "add to a visit's agenda": Case(
+        frozenset({"kA"}),
+        _post(
+            _cohort("/visits/V1/agenda"),
+            lambda w: {"date": "2026-04-14", "host": "hA-bappeda", "topic": "Diskusi lanjutan"},
+        ),
+    ),
+    "import a benchmarking plan": Case(
+        frozenset({"kA"}),
+        _post(_cohort("/plan"), lambda w: {"format": "yaml", "content": PLAN_YAML}),
+    ),
+    "record a lesson": Case(
+        frozenset({"p1"}),
+        _post(
+            lambda w: f"/api/v1/projects/{_t(w)}/lessons",
+            lambda w: {
+                "host": "hA-bappeda",
+                "practice": "Layanan satu pintu",
+                "evidence": "Kunjungan lapangan",
+                "success_key": "Komitmen pimpinan",
+                "lesson": "Pangkas alur layanan",
+            },
+        ),
+        stage="lesson_synthesis",
+    ),
+    "remove a lesson": Case(
+        frozenset({"p1"}),
+        _post(lambda w: f"/api/v1/lessons/{_last_lesson(w)}/remove", lambda w: None),
+        stage="lesson_synthesis",
+    ),
+    "decide on a lesson": Case(
+        frozenset({"p1"}),
+        _post(
+            lambda w: f"/api/v1/lessons/{w.bench['lesson1']}/adoption",
+            lambda w: {"decision": "adopt", "rationale": "Sesuai kebutuhan", "milestones": [1]},
+        ),
+    ),
+    "add a milestone": Case(
+        frozenset({"p1"}),
+        _post(
+            lambda w: f"/api/v1/projects/{_t(w)}/milestones",
+            lambda w: {"title": "Peluncuran", "term": "medium", "target_date": "2026-09-01"},
+        ),
+        stage="adoption",
+    ),
+    "report a milestone done": Case(
+        frozenset({"p1"}),
+        _post(
+            lambda w: f"/api/v1/milestones/{w.bench['milestone1']}/done",
+            lambda w: {"evidence": "Berita acara"},
+        ),
+        stage="adoption",
+    ),
+    "report a milestone slipped": Case(
+        frozenset({"p1"}),
+        _post(
+            lambda w: f"/api/v1/milestones/{w.bench['milestone2']}/slip",
+            lambda w: {"reason": "Anggaran tertunda"},
+        ),
+        stage="adoption",
+    ),
+    "replan a milestone": Case(
+        frozenset({"p1"}),
+        _post(
+            lambda w: f"/api/v1/milestones/{w.bench['milestone3']}/replan",
+            lambda w: {"new_target": "2026-12-01"},
+        ),
+        stage="adoption",
+    ),
+    "schedule a seminar session": Case(
+        frozenset({"kA"}),
+        _post(
+            _cohort("/seminars"),
+            lambda w: {
+                "kind": "final",
+                "starts_at": "2026-08-03T09:00:00+09:00",
+                "examiners": [f"xA@{MAIL}"],
+            },
+        ),
+    ),
+    "put participants in a session": Case(
+        frozenset({"kA"}),
+        _post(
+            lambda w: f"/api/v1/seminars/{w.bench['session']}/participants",
+            lambda w: {"participants": [f"p2@{MAIL}"]},
+        ),
+    ),
+    "score a participant": Case(
+        frozenset(PANEL),
+        _post(
+            lambda w: f"/api/v1/seminars/{w.bench['session']}/scores",
+            lambda w: {"participant": f"p1@{MAIL}", "score": 80},
+        ),
+    ),
+    "grade a participant": Case(
+        frozenset({"xA"}),
+        _post(
+            lambda w: f"/api/v1/seminars/{w.bench['session']}/grades",
+            lambda w: {"participant": f"p3@{MAIL}"},
+        ),
+    ),
+    "re-grade after remediation": Case(
+        frozenset({"xA"}),
+        _post(
+            lambda w: f"/api/v1/remediations/{w.bench['remediation']}/regrade",
+            lambda w: {"score": 75},
+        ),
+    ),
+    "view a participant's record": Case(
+        frozenset(OWN_PROJECT), _get(lambda w: f"/api/v1/projects/{_t(w)}/record")
+    ),
+    "view the traceability table": Case(frozenset(COHORT_STAFF), _get(_cohort("/reports/trace"))),
+    "watch a cohort's slipped milestones": Case(
+        frozenset({"kA", "m1", "m2"}),
+        _get(lambda w: f"/api/v1/milestones/slipped?cohort={COHORT_A}"),
+    ),
+}
+"""The benchmarking, content and seminar actions, tried on the world of ``bench_world``."""
+
+BENCH_DENIALS = [
+    (action, actor)
+    for action, case in BENCH_CASES.items()
+    for actor, nick in ACTORS.items()
+    if nick not in case.allowed
+]
+BENCH_ALLOWED = [
+    (action, nick) for action, case in BENCH_CASES.items() for nick in sorted(case.allowed)
+]
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def bench_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    """One world with cohort A's benchmarking per module and database."""
+    with module_database(request.param, tmp_path_factory) as url:
+        built = with_benchmarking(build_world(url, tmp_path_factory.mktemp("data")))
+        try:
+            yield built
+        finally:
+            built.app.close()
+
+
+def test_the_benchmarking_matrix_covers_every_actor_and_denies_most_of_them() -> None:
+    assert len(BENCH_CASES) * len(ACTORS) == len(BENCH_DENIALS) + len(BENCH_ALLOWED)
+    writes = [a for a, c in BENCH_CASES.items() if c.request.__name__ == "post"]
+    assert len(writes) == 19 and len(BENCH_DENIALS) > 200
+
+
+@pytest.mark.parametrize(
+    ("action", "actor"), BENCH_DENIALS, ids=[f"{a}-{r}" for a, r in BENCH_DENIALS]
+)
+def test_a_denied_benchmarking_action_is_a_403_problem_and_changes_nothing(
+    bench_world: World, action: str, actor: str
+) -> None:
+    before = bench_world.snapshot()
+    response = BENCH_CASES[action].request(bench_world, ACTORS[actor])
+    assert response.status_code == 403, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["code"] == "forbidden" and body["status"] == 403
+    assert body["messages"]["en"] and body["messages"]["id"]
+    assert bench_world.snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("action", "nick"), BENCH_ALLOWED, ids=[f"{a}-{n}" for a, n in BENCH_ALLOWED]
+)
+def test_an_allowed_benchmarking_actor_is_let_through_and_any_write_is_recorded(
+    bench_world: World, action: str, nick: str
+) -> None:
+    case = BENCH_CASES[action]
+    if case.stage is not None:
+        ensure_stage(bench_world, case.stage)
+    before = bench_world.snapshot()
+    response = case.request(bench_world, nick)
+    assert response.status_code in (200, 201), response.text
+    if case.request.__name__ == "post":
+        assert bench_world.snapshot() != before

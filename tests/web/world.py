@@ -10,11 +10,20 @@ States: p1's project ``T`` has its diagnosis approved (with a file) and is draft
 ownership; p3's project ``T2`` has submitted its diagnosis; p4's ``T3`` is drafting its diagnosis
 with an extension pending; p2's and pB's are drafting their diagnosis. Cohort A has one dead
 letter.
+
+:func:`with_benchmarking` adds Benchmarking to Best Practice to cohort A (only for the tests that
+ask for it; the plain world has no groups): host partners ``hA-bappeda`` and ``hA-bkpsdm``; group
+``I`` (p1, p3; Bappeda); visit ``V1`` (group I, 13–15 April 2026); ``T`` carried to adoption with
+three lessons, each decided, and three milestones (short, medium, long); and a design seminar
+session examined by xA where p1 is scored by their whole panel (ungraded), p3 likewise, and p4 is
+graded *kurang memuaskan* with a remediation open. :func:`ensure_stage` moves ``T`` between lesson
+synthesis and adoption, for content that may change in only one of them.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -23,34 +32,40 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Dialect, TextClause, insert, select, text
 
 from adapters.bootstrap import Patok, bootstrap
 from adapters.clock import SettableClock
-from adapters.db.orm import (
-    ApiTokenRow,
-    AuditRow,
-    CredentialRow,
-    DecisionRow,
-    ExtensionRow,
-    OutboxRow,
-    ProjectRow,
-    StageInstanceRow,
-    SubmissionRow,
-)
+from adapters.db.orm import Base, CredentialRow, ExtensionRow, OutboxRow, ProjectRow
 from adapters.settings import Settings
 from adapters.web.app import create_app
 from adapters.web.auth import SESSION_COOKIE
+from domain.bench_commands import (
+    AddMilestone,
+    CreateSeminar,
+    DecideAdoption,
+    FormGroup,
+    GradeSeminar,
+    PlanVisit,
+    RecordHost,
+    RecordLesson,
+    ScheduleSeminar,
+    ScoreSeminar,
+)
+from domain.benchmarking import AgendaSpec, GroupSpec, HostSpec, VisitSpec
 from domain.commands import (
     ApproveStage,
     CreateCohort,
     ImportRoster,
+    ReopenStage,
     RequestExtension,
     SubmitStage,
 )
+from domain.content import AdoptionKind, MilestoneTerm
 from domain.model import ArtifactUpload, Person
 from domain.nip import synthetic_nip
 from domain.roster import Roster, RosterParticipant, RosterPerson
+from domain.seminars import SeminarKind
 
 PASSWORD = "sandi-uji-yang-kuat"
 PDF = b"%PDF-1.4\n% laporan uji patok\n%%EOF\n"
@@ -58,6 +73,8 @@ START = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)  # Monday 09:00 WIT
 MAIL = "bpsdm.uji.go.id"
 COHORT_A = "UJI-A"
 COHORT_B = "UJI-B"
+SESSION_TABLES = frozenset({"web_sessions", "login_failures", "idempotency_keys"})
+"""Tables that signing in (or replaying a request) writes: not part of a snapshot."""
 
 
 def fast_settings(database_url: str, data_dir: Path, **extra: Any) -> Settings:
@@ -146,6 +163,8 @@ class World:
     dead_letter: int
     file_sha: str
     callers: dict[str, Caller] = field(default_factory=dict)
+    bench: dict[str, int] = field(default_factory=dict)
+    """Ids of what :func:`with_benchmarking` made (empty until then)."""
 
     def caller(self, nick: str) -> Caller:
         """A client signed in as ``nick`` (made once)."""
@@ -161,13 +180,12 @@ class World:
         return TestClient(self.web, base_url="http://testserver")
 
     def snapshot(self) -> tuple[Any, ...]:
-        """What a refused request must leave as it was: every domain and account table."""
+        """What a refused request must leave as it was: every domain and account table (the
+        rows of each; projects, extensions, credentials and the outbox in detail)."""
         assert self.app.database is not None
         with self.app.database.connect() as conn:
-            counts = tuple(
-                conn.execute(select(func.count()).select_from(t)).scalar_one()
-                for t in (AuditRow, SubmissionRow, DecisionRow, StageInstanceRow, ApiTokenRow)
-            )
+            names, every_count = _every_count(conn.dialect)
+            counts = tuple(zip(names, conn.execute(every_count).one(), strict=True))
             projects = conn.execute(
                 select(ProjectRow.id, ProjectRow.state, ProjectRow.version, ProjectRow.audit_head)
                 .order_by(ProjectRow.id)
@@ -182,6 +200,14 @@ class World:
             ).all()
             outbox = conn.execute(select(OutboxRow.id, OutboxRow.status).order_by(OutboxRow.id)).all()
         return counts, tuple(projects), tuple(extensions), tuple(credentials), tuple(outbox)
+
+
+@functools.cache
+def _every_count(dialect: Dialect) -> tuple[tuple[str, ...], TextClause]:
+    """One query counting the rows of every table a snapshot covers, compiled once per dialect."""
+    counted = [t for t in Base.metadata.sorted_tables if t.name not in SESSION_TABLES]
+    query = select(*(select(text("count(*)")).select_from(t).scalar_subquery() for t in counted))
+    return tuple(t.name for t in counted), text(str(query.compile(dialect=dialect)))
 
 
 def build_world(database_url: str, data_dir: Path, **settings: Any) -> World:
@@ -299,3 +325,178 @@ def build_world(database_url: str, data_dir: Path, **settings: Any) -> World:
         int(dead),
         hashlib.sha256(PDF).hexdigest(),
     )
+
+
+def _pdfs(w: World, stage: str) -> tuple[ArtifactUpload, ...]:
+    """Small PDFs of every artifact ``stage`` requires in cohort A's programme."""
+    with w.app.engine.unit_of_work() as uow:
+        cohort = uow.cohorts.by_code(COHORT_A)
+        programme = w.app.engine.programme(uow, cohort.programme_checksum)
+    return tuple(
+        ArtifactUpload(kind=k, filename=f"{k}.pdf", media_type="application/pdf", content=PDF)
+        for k in programme.stage(stage).required_artifacts
+    )
+
+
+def stage_of_t(w: World) -> str:
+    """The state of p1's project ``T``."""
+    with w.app.engine.unit_of_work() as uow:
+        return uow.projects.load(w.projects["T"], 0).state
+
+
+def _advance_t(w: World) -> None:
+    """p1 submits T's current stage with its artifacts and an approver of it approves."""
+    stage = stage_of_t(w).split(".")[0]
+    t = w.projects["T"]
+    w.app.engine.submit(SubmitStage(actor_id=w.ids["p1"], project_id=t, artifacts=_pdfs(w, stage)))
+    w.app.engine.approve(ApproveStage(actor_id=w.ids["m1"], project_id=t, comment="Lanjut"))
+
+
+def ensure_stage(w: World, stage: str) -> None:
+    """Bring T (built by :func:`with_benchmarking`) to ``stage``'s drafting: from adoption back to
+    lesson synthesis by a coordinator's reopening, from lesson synthesis on by submitting and
+    approving."""
+    if stage_of_t(w) == f"{stage}.drafting":
+        return
+    if stage == "lesson_synthesis":
+        w.app.engine.reopen(
+            ReopenStage(
+                actor_id=w.ids["kA"],
+                project_id=w.projects["T"],
+                stage=stage,
+                reason="Tambah pelajaran",
+            )
+        )
+    else:
+        _advance_t(w)
+    assert stage_of_t(w) == f"{stage}.drafting", stage_of_t(w)
+
+
+def with_benchmarking(w: World) -> World:
+    """Add the benchmarking of cohort A described in the module's docstring (once)."""
+    if w.bench:
+        return w
+    app, ids, kA = w.app, w.ids, w.ids["kA"]
+    for code, unit in (("hA-bappeda", "Bappeda"), ("hA-bkpsdm", "BKPSDM")):
+        app.planning.record_host(
+            RecordHost(
+                actor_id=kA,
+                cohort_code=COHORT_A,
+                host=HostSpec(
+                    code=code,
+                    agency="Pemerintah Kota Uji",
+                    unit=unit,
+                    city="Kota Uji",
+                    timezone="WIB",
+                    focus=f"Inovasi {unit}",
+                    reasons=("Penghargaan inovasi daerah",),
+                ),
+            )
+        )
+    app.planning.form_group(
+        FormGroup(
+            actor_id=kA,
+            cohort_code=COHORT_A,
+            group=GroupSpec(
+                code="I",
+                theme="Perencanaan berbasis data",
+                members=(f"p1@{MAIL}", f"p3@{MAIL}"),
+                hosts=("hA-bappeda",),
+            ),
+        )
+    )
+    app.planning.plan_visit(
+        PlanVisit(
+            actor_id=kA,
+            cohort_code=COHORT_A,
+            visit=VisitSpec(
+                code="V1",
+                start=date(2026, 4, 13),
+                end=date(2026, 4, 15),
+                groups=("I",),
+                companions=(f"m1@{MAIL}",),
+                agenda=(
+                    AgendaSpec(
+                        day=date(2026, 4, 13), host="hA-bappeda", topic="Paparan e-Planning"
+                    ),
+                ),
+            ),
+        )
+    )
+    t, p1 = w.projects["T"], ids["p1"]
+    _advance_t(w)  # taking ownership → benchmarking
+    lessons = [
+        app.content.record_lesson(
+            RecordLesson(
+                actor_id=p1,
+                project_id=t,
+                host="hA-bappeda",
+                practice=f"Praktik {n}: e-planning terintegrasi",
+                evidence="Aplikasi yang diperagakan",
+                success_key="Komitmen pimpinan",
+                lesson=f"Pelajaran {n}",
+            )
+        ).id
+        for n in (1, 2, 3)
+    ]
+    _advance_t(w)  # → lesson synthesis
+    _advance_t(w)  # → adoption
+    milestones = [
+        app.content.add_milestone(
+            AddMilestone(
+                actor_id=p1,
+                project_id=t,
+                title=f"Tonggak {term.value}",
+                term=term,
+                target_date=date(2026, 4 + n, 1),
+            )
+        ).id
+        for n, term in enumerate(MilestoneTerm)
+    ]
+    for lesson in lessons:
+        app.content.decide(
+            DecideAdoption(
+                actor_id=p1,
+                lesson_id=lesson,
+                kind=AdoptionKind.ADOPT,
+                rationale="Sesuai kebutuhan unit kerja",
+                milestones=(1,),
+            )
+        )
+    session = app.seminars.create(
+        CreateSeminar(
+            actor_id=kA,
+            cohort_code=COHORT_A,
+            kind=SeminarKind.DESIGN,
+            starts_at=datetime(2026, 5, 4, 0, 0, tzinfo=UTC),
+            examiners=(f"xA@{MAIL}",),
+        )
+    )
+    app.seminars.schedule(
+        ScheduleSeminar(
+            actor_id=kA,
+            session_id=session.id,
+            participants=tuple(f"{n}@{MAIL}" for n in ("p1", "p3", "p4")),
+        )
+    )
+    for nick, score in (("p1", 85.0), ("p3", 88.0), ("p4", 60.0)):
+        for scorer in ("xA", "m1", "c1"):
+            app.seminars.score(
+                ScoreSeminar(
+                    actor_id=ids[scorer],
+                    session_id=session.id,
+                    participant=f"{nick}@{MAIL}",
+                    score=score,
+                )
+            )
+    graded = app.seminars.grade(
+        GradeSeminar(actor_id=ids["xA"], session_id=session.id, participant=f"p4@{MAIL}")
+    )
+    assert graded.remediation_id is not None
+    w.bench.update(
+        session=session.id,
+        remediation=graded.remediation_id,
+        **{f"lesson{n}": lesson for n, lesson in enumerate(lessons, start=1)},
+        **{f"milestone{n}": m for n, m in enumerate(milestones, start=1)},
+    )
+    return w
