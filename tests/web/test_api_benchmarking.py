@@ -559,3 +559,18 @@ def test_a_participants_record_comes_as_json_html_or_pdf(bench: World) -> None:
     )
     _problem(bench.caller("p2").get(f"/api/v1/projects/{t}/record?format=pdf"), 403, "forbidden")
     _problem(p1.get(f"/api/v1/projects/{t}/record?format=xlsx"), 422, "invalid_input")
+
+
+def test_the_board_counts_each_participants_content_and_names_what_the_stage_lacks(
+    bench: World,
+) -> None:
+    ensure_stage(bench, "lesson_synthesis")
+    k = bench.caller("kA")
+    rows = {r["project_id"]: r for r in k.get(f"/api/v1/cohorts/{COHORT_A}/board").json()["items"]}
+    t = rows[bench.projects["T"]]
+    register = k.get(f"/api/v1/projects/{bench.projects['T']}/lessons?limit=500").json()
+    assert t["lessons"] == register["total"] >= 2  # lesson synthesis asks for two
+    assert t["group"] == "I" and t["visit"] in ("planned", "under_way", "done")
+    assert t["missing_content"] == [] and t["missing_content_id"] == []
+    p2 = rows[bench.projects["p2"]]
+    assert (p2["lessons"], p2["missing_content"]) == (0, [])  # diagnosis requires nothing

@@ -200,6 +200,17 @@ class BoardRowOut(_Out):
     open_escalations: int
     escalation_level: int
     stages: list[BoardCellOut]
+    visit: str | None = Field(description="Their benchmarking visit: planned, under_way or done")
+    lessons: int = Field(description="Lessons in their register")
+    decided: int = Field(description="Lessons with an adoption decision")
+    adopted: int = Field(description="Lessons adopted or adapted")
+    milestones: int = Field(description="Milestones of their change plan")
+    slipped: int = Field(description="Milestones that slipped")
+    missing_content: list[str] = Field(
+        description="What the current stage's content still lacks before it can be submitted "
+        "(English; empty when complete)"
+    )
+    missing_content_id: list[str] = Field(description="The same in Bahasa Indonesia")
 
 
 def board_row_out(r: BoardRow) -> BoardRowOut:
@@ -223,6 +234,14 @@ def board_row_out(r: BoardRow) -> BoardRowOut:
             )
             for c in r.cells
         ],
+        visit=r.visit or None,
+        lessons=r.lessons,
+        decided=r.decided,
+        adopted=r.adopted,
+        milestones=r.milestones,
+        slipped=r.slipped,
+        missing_content=list(r.missing_en),
+        missing_content_id=list(r.missing_id),
     )
 
 
