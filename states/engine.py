@@ -33,7 +33,7 @@ from domain.content import ContentFacts, ContentRequirements
 from domain.deadlines import Clock, first_check_at
 from domain.errors import ConflictError, NotFound
 from domain.model import Artifact, Gate, Outcome, Person
-from domain.programme import STAGE_CODES, ProgrammeDefinition, StageDefinition
+from domain.programme import ProgrammeDefinition, StageDefinition
 from domain.records import artifact_payload
 from domain.roles import Action
 from states.lifecycle import COMPLETED, Attempt, Trigger, fire
@@ -390,10 +390,7 @@ def _decision_effect(outcome: Outcome) -> Effect:
             if following is None or opening is None:
                 move(after)
             else:
-                never_reopened = view.stage_instances == STAGE_CODES.index(view.stage) + 1
-                attempt = (
-                    1 if never_reopened else uow.projects.next_attempt(view.project_id, following)
-                )
+                attempt = uow.projects.next_attempt(view.project_id, following)
                 due_next, check_next = opening
                 opened = uow.projects.open_stage(view.project_id, following, attempt, now, due_next)
                 move(StageClocks(opened, Gate.DRAFTING, due_next, 1, now, next_check_at=check_next))

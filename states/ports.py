@@ -89,9 +89,6 @@ class ProjectView:
     opened_at: datetime
     clocks: StageClocks
     relations: frozenset[Role]
-    stage_instances: int
-    """How many stage instances the project has opened (more than its stage's position means a
-    stage was reopened at some point)."""
 
     @property
     def stage_id(self) -> int:

@@ -212,7 +212,6 @@ class FakeProjectStore:
         if cohort is None or clocks is None:  # the SQL inner joins find no row
             raise self._not_found(project_id)
         stage = s.stages[clocks.stage_id]
-        own = [st for st in s.stages.values() if st.project_id == project_id]
         relations: set[Role] = set()
         if p.participant_id == actor_id:
             relations.add(Role.PARTICIPANT)
@@ -241,7 +240,6 @@ class FakeProjectStore:
             opened_at=stage.opened_at,
             clocks=clocks,
             relations=frozenset(relations),
-            stage_instances=len(own),
         )
 
     def advance(
@@ -1025,6 +1023,76 @@ class FakeBenchmarkStore:
                         Booking(person, pid, v.id, v.cohort_id, v.code, v.start_date, v.end_date)
                     )
         return out
+
+    def set_visit_groups(self, visit_id: int, group_ids: Sequence[int]) -> None:
+        """Record exactly these groups as booked by the visit."""
+        v = self._s.visits[visit_id]
+        booked = tuple(sorted(dict.fromkeys(group_ids)))
+        self._s.visits[visit_id] = v.model_copy(update={"group_ids": booked})
+
+    def set_visit_participants(self, visit_id: int, project_ids: Sequence[int]) -> None:
+        """Make exactly these projects the visit's participants."""
+        v = self._s.visits[visit_id]
+        wanted = tuple(sorted(set(project_ids)))
+        self._s.visits[visit_id] = v.model_copy(update={"participant_ids": wanted})
+
+    def set_visit_companions(self, visit_id: int, companions: Sequence[tuple[int, str]]) -> None:
+        """Make exactly these (person, role) the visit's companions."""
+        v = self._s.visits[visit_id]
+        kept = tuple(Companion(person_id=p, role=r) for p, r in sorted(dict(companions).items()))
+        self._s.visits[visit_id] = v.model_copy(update={"companions": kept})
+
+    def update_visit(
+        self,
+        visit_id: int,
+        *,
+        host_agency: str,
+        city: str,
+        timezone: str,
+        start_date: date,
+        end_date: date,
+        note: str,
+    ) -> None:
+        """Change a visit's host agency, city, zone, days and note."""
+        v = self._s.visits[visit_id]
+        self._s.visits[visit_id] = v.model_copy(
+            update={
+                "host_agency": host_agency,
+                "city": city,
+                "timezone": timezone,
+                "start_date": start_date,
+                "end_date": end_date,
+                "note": note,
+            }
+        )
+
+    def remove_visit(self, visit_id: int) -> None:
+        """Delete a visit with its agenda, participants, companions and booked groups."""
+        del self._s.visits[visit_id]
+
+    def update_host(self, host_id: int, host: NewHost) -> None:
+        """Replace a host partner's fields (its cohort and code stay)."""
+        h = self._s.hosts[host_id]
+        self._s.hosts[host_id] = h.model_copy(
+            update={
+                "agency": host.agency,
+                "unit": host.unit,
+                "city": host.city,
+                "province": host.province,
+                "timezone": host.timezone,
+                "focus": host.focus,
+                "reasons": host.reasons,
+                "contact": host.contact,
+            }
+        )
+
+    def remove_host(self, host_id: int) -> None:
+        """Delete a host partner and its place among groups' host units."""
+        del self._s.hosts[host_id]
+        for gid, g in list(self._s.groups.items()):
+            if host_id in g.host_ids:
+                hosts = tuple(x for x in g.host_ids if x != host_id)
+                self._s.groups[gid] = g.model_copy(update={"host_ids": hosts})
 
 
 class FakeContentStore:

@@ -30,8 +30,7 @@ SELECT p.id, p.cohort_id, c.code, c.timezone, c.programme_checksum,
        EXISTS (SELECT 1 FROM cohort_members m WHERE m.cohort_id = p.cohort_id
                AND m.person_id = :actor AND m.role = 'coordinator'),
        EXISTS (SELECT 1 FROM cohort_members m WHERE m.cohort_id = p.cohort_id
-               AND m.person_id = :actor AND m.role = 'examiner'),
-       (SELECT count(*) FROM stage_instances WHERE project_id = p.id)
+               AND m.person_id = :actor AND m.role = 'examiner')
 FROM projects p
 JOIN cohorts c ON c.id = p.cohort_id
 JOIN stage_instances s ON s.id = p.stage_id
@@ -147,7 +146,6 @@ class SqlProjectStore:
                 submission_number=row[23],
             ),
             relations=frozenset(relations),
-            stage_instances=row[26],
         )
 
     def advance(

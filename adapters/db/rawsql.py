@@ -10,11 +10,20 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from domain.audit import utc_naive
 
 _NAMED = re.compile(r"(?<!:):([a-z_][a-z0-9_]*)")
+
+
+@lru_cache(maxsize=4096)
+def _sqlite_text(instant: datetime) -> str:
+    """How SQLite stores an instant: naive UTC text with microseconds. Remembered, since a
+    command stores the same few instants (now, its deadlines) many times over."""
+    naive = instant.replace(tzinfo=None) if instant.tzinfo is UTC else utc_naive(instant)
+    return naive.isoformat(" ", "microseconds")
 
 
 class RawSql:
@@ -39,10 +48,9 @@ class RawSql:
 
     def ts(self, instant: datetime) -> Any:
         """An instant in the stored form: naive UTC (text with microseconds on SQLite)."""
-        naive = instant.replace(tzinfo=None) if instant.tzinfo is UTC else utc_naive(instant)
         if self.sqlite:
-            return naive.isoformat(" ", "microseconds")
-        return naive
+            return _sqlite_text(instant)
+        return instant.replace(tzinfo=None) if instant.tzinfo is UTC else utc_naive(instant)
 
     def ts_or_none(self, instant: datetime | None) -> Any:
         """:meth:`ts` of an optional instant."""
