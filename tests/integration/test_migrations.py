@@ -219,42 +219,40 @@ def test_upgrading_a_0004_database_keeps_every_submission_decision_and_running_c
         )
         art = [{"kind": "kap", "filename": "kap.pdf", "sha256": sha, "size": 4}]
         head = GENESIS
-        for seq, (at, actor, action, payload) in enumerate(
-            [
-                (t[0], 2, "project.created", {"stage": "diagnosis"}),
-                (
-                    t[1],
-                    1,
-                    "stage.submitted",
-                    {"stage": "diagnosis", "submission": 1, "note": "pertama", "artifacts": art},
-                ),
-                (t[2], 2, "stage.changes_requested", {"stage": "diagnosis", "comment": "lengkapi"}),
-                (
-                    t[2],
-                    1,
-                    "stage.submitted",
-                    {"stage": "diagnosis", "submission": 2, "note": "kedua", "artifacts": []},
-                ),
-                (
-                    t[3],
-                    2,
-                    "stage.approved",
-                    {"stage": "diagnosis", "comment": "ok", "next_stage": "taking_ownership"},
-                ),
-                (
-                    t[4],
-                    1,
-                    "stage.submitted",
-                    {
-                        "stage": "taking_ownership",
-                        "submission": 1,
-                        "note": "ketiga",
-                        "artifacts": [],
-                    },
-                ),
-            ],
-            start=1,
-        ):
+        entries: list[tuple[datetime, int, str, dict[str, object]]] = [
+            (t[0], 2, "project.created", {"stage": "diagnosis"}),
+            (
+                t[1],
+                1,
+                "stage.submitted",
+                {"stage": "diagnosis", "submission": 1, "note": "pertama", "artifacts": art},
+            ),
+            (t[2], 2, "stage.changes_requested", {"stage": "diagnosis", "comment": "lengkapi"}),
+            (
+                t[2],
+                1,
+                "stage.submitted",
+                {"stage": "diagnosis", "submission": 2, "note": "kedua", "artifacts": []},
+            ),
+            (
+                t[3],
+                2,
+                "stage.approved",
+                {"stage": "diagnosis", "comment": "ok", "next_stage": "taking_ownership"},
+            ),
+            (
+                t[4],
+                1,
+                "stage.submitted",
+                {
+                    "stage": "taking_ownership",
+                    "submission": 1,
+                    "note": "ketiga",
+                    "artifacts": [],
+                },
+            ),
+        ]
+        for seq, (at, actor, action, payload) in enumerate(entries, start=1):
             head = _entry(conn, seq, head, at, actor, action, payload)
         conn.execute(
             text("UPDATE projects SET version = 6, audit_head = :head WHERE id = 1"),
