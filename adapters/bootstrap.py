@@ -11,6 +11,7 @@ from adapters.clock import SystemClock
 from adapters.db.database import make_engine, upgrade
 from adapters.db.uow import SqlUnitOfWorkFactory
 from adapters.logging import configure_logging
+from adapters.notify.sweeping import build_sweeper
 from adapters.passwords import Argon2Hasher
 from adapters.programmes import builtin_programmes
 from adapters.settings import Settings
@@ -21,6 +22,7 @@ from states.cohorts import CohortService
 from states.content import ProjectContent
 from states.engine import Engine
 from states.extensions import Extensions
+from states.notices import Notices
 from states.ports import Clock, UnitOfWorkFactory
 from states.queries import Queries
 from states.reports import Reports
@@ -60,8 +62,8 @@ class Patok:
 def _assemble(
     settings: Settings, database: SqlEngine | None, factory: UnitOfWorkFactory, clock: Clock
 ) -> Patok:
-    engine = Engine(factory, clock)
-    sweeper = Sweeper(engine, public_url=settings.public_url, webhook_url=settings.webhook_url)
+    engine = Engine(factory, clock, Notices(settings.public_url))
+    sweeper = build_sweeper(engine, settings)
     seminars = Seminars(engine)
     hasher = Argon2Hasher(settings.argon2_time_cost, settings.argon2_memory_kib)
     times = SessionTimes(

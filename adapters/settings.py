@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     """Where people open patok: links in notifications point here."""
     webhook_url: str | None = None
     """Where every raised reminder and escalation is also POSTed (signed), if set."""
+    apprise_urls: list[str] = []
+    """Apprise URLs (a JSON list) every raised reminder and escalation is also sent to, as a chat
+    message in ``lang``; the outbox refers to each by a fingerprint, never by the URL itself."""
     web_host: str = "127.0.0.1"
     """Where ``patok serve`` binds the web app and JSON API."""
     web_port: int = 8000

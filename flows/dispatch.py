@@ -4,11 +4,12 @@
 with the channels configured by :class:`adapters.notify.settings.NotifySettings` (``PATOK_SMTP_*``,
 ``PATOK_WEBHOOK_SECRET``, ``PATOK_APPRISE_URLS``). ``patok-digest`` turns each person's held
 notifications into one pending digest e-mail (in their language), which the next dispatch sends.
+Both leave stale notices out (cancelled, see :mod:`adapters.notify.dispatcher`) and tag their run
+``cohort:<code>`` for every cohort whose notifications they handled.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import UTC, datetime
 
 from prefect import flow, task
@@ -17,9 +18,10 @@ from sqlalchemy import Engine
 
 from adapters.bootstrap import bootstrap
 from adapters.notify.digest_text import render_digest
-from adapters.notify.dispatcher import Dispatcher, DispatchReport, digest
+from adapters.notify.dispatcher import DigestReport, Dispatcher, DispatchReport, digest_run
 from adapters.notify.settings import NotifySettings
 from adapters.settings import Settings
+from flows.tags import cohort_codes, cohort_tags, tag_this_run
 
 __all__ = ["digest_flow", "digest_task", "dispatch_batch", "dispatch_flow"]
 
@@ -39,8 +41,8 @@ def dispatch_batch(dispatcher: Dispatcher) -> DispatchReport:
 def dispatch_flow(max_batches: int = 20) -> dict[str, int]:
     """Send due outbox rows, up to ``max_batches`` batches (stops at the first partial batch).
 
-    Returns the totals of the batches: ``sent``, ``retried``, ``dead``, ``claimed``, ``stale``
-    and ``released`` (see :class:`adapters.notify.dispatcher.DispatchReport`).
+    Returns the totals of the batches: ``sent``, ``retried``, ``dead``, ``claimed``, ``stale``,
+    ``released`` and ``cancelled`` (see :class:`adapters.notify.dispatcher.DispatchReport`).
     """
     patok = bootstrap(Settings())
     try:
@@ -51,17 +53,18 @@ def dispatch_flow(max_batches: int = 20) -> dict[str, int]:
         for _ in range(max_batches):
             report = dispatch_batch(dispatcher)
             total += report
-            if report.claimed < dispatcher.batch:
+            if report.claimed + report.cancelled < dispatcher.batch:
                 break
-        return asdict(total)
+        tag_this_run(cohort_tags(cohort_codes(patok.database, total.cohorts)))
+        return total.counts()
     finally:
         patok.close()
 
 
 @task(name="digest", cache_policy=NO_CACHE)
-def digest_task(database: Engine, now: datetime, timezone: str | None = None) -> int:
+def digest_task(database: Engine, now: datetime, timezone: str | None = None) -> DigestReport:
     """Fold held rows created up to ``now`` into one pending digest per person."""
-    return digest(database, now, render_digest, timezone=timezone)
+    return digest_run(database, now, render_digest, timezone=timezone)
 
 
 @flow(name="patok-digest")
@@ -76,6 +79,8 @@ def digest_flow(now: str | None = None, timezone: str | None = None) -> int:
     try:
         if patok.database is None:  # pragma: no cover - bootstrap without a factory has one
             raise RuntimeError("patok has no database")
-        return digest_task(patok.database, at, timezone)
+        report = digest_task(patok.database, at, timezone)
+        tag_this_run(cohort_tags(cohort_codes(patok.database, report.cohorts)))
+        return report.written
     finally:
         patok.close()

@@ -19,6 +19,8 @@ same event ids (derived from the database and ``seq``), and the Prefect server s
 so a repeat collapses there. What is not covered: Prefect's client writes events to a websocket
 without acknowledgement, so an event the server drops after it was handed over is not retried.
 
+Each run of the flow is tagged ``cohort:<code>`` for every cohort whose entries it published.
+
 The lock serialises publishers, so two never emit the same batch. On SQLite it is the database's
 write lock: writers wait (they do not fail) while a batch is emitted, which ``batch`` and
 :data:`FLUSH_TIMEOUT` bound.
@@ -53,13 +55,16 @@ from adapters.bootstrap import bootstrap
 from adapters.db.database import WRITE
 from adapters.db.orm import AuditRow, CohortRow, EventCursorRow, PersonRow, ProjectRow
 from adapters.settings import Settings
+from flows.tags import cohort_tags, tag_this_run
 
 __all__ = [
     "CONSUMER",
+    "Published",
     "cohort_resource",
     "event_id",
     "events_flow",
     "flush_events",
+    "publish_batch",
     "publish_domain_events",
 ]
 
@@ -260,6 +265,28 @@ def _emit(
         raise RuntimeError(f"Prefect did not accept the event of audit entry {entry.seq}")
 
 
+@dataclass(frozen=True, slots=True)
+class Published:
+    """What one batch published: how many entries, and the codes of their cohorts."""
+
+    count: int = 0
+    cohorts: frozenset[str] = frozenset()
+
+
+def _cohorts_of(
+    entries: Sequence[_Entry], projects: dict[int, tuple[str, int]], cohorts: dict[int, _Cohort]
+) -> frozenset[str]:
+    codes: set[str] = set()
+    for entry in entries:
+        cohort_id = _stream_id(entry.stream, "cohort")
+        project_id = _stream_id(entry.stream, "project")
+        if project_id is not None and project_id in projects:
+            cohort_id = projects[project_id][1]
+        if cohort_id is not None and cohort_id in cohorts:
+            codes.add(cohorts[cohort_id].code)
+    return frozenset(codes)
+
+
 def publish_domain_events(
     database: Engine,
     batch: int = 500,
@@ -273,6 +300,17 @@ def publish_domain_events(
     flushed (see the module documentation). ``now`` (default: the system clock) only decides
     which sequence gaps are old enough to skip.
     """
+    return publish_batch(database, batch, settle=settle, now=now).count
+
+
+def publish_batch(
+    database: Engine,
+    batch: int = 500,
+    *,
+    settle: timedelta = SETTLE,
+    now: datetime | None = None,
+) -> Published:
+    """:func:`publish_domain_events`, also saying which cohorts the published entries are of."""
     if batch < 1:
         raise ValueError("batch must be at least 1")
     horizon = _naive_utc(now or datetime.now(UTC)) - settle
@@ -298,7 +336,7 @@ def publish_domain_events(
             if not entries:
                 if rows:
                     log.info("events.waiting_for_gap", after=last_seq, next=rows[0].seq)
-                return 0
+                return Published()
             projects, cohorts = _context(conn, entries)
             for entry in entries:
                 _emit(database, entry, projects, cohorts)
@@ -309,17 +347,17 @@ def publish_domain_events(
                 .values(last_seq=entries[-1].seq)
             )
     log.info("events.published", count=len(entries), last_seq=entries[-1].seq)
-    return len(entries)
+    return Published(len(entries), _cohorts_of(entries, projects, cohorts))
 
 
 @task(name="publish-domain-events", cache_policy=NO_CACHE)
-def publish_task(database: Engine, batch: int) -> int:
-    """One batch of :func:`publish_domain_events`.
+def publish_task(database: Engine, batch: int) -> Published:
+    """One batch of :func:`publish_batch`.
 
     No retries: a failed batch leaves the cursor where it was, and the next scheduled run (a
     minute later) publishes it again.
     """
-    return publish_domain_events(database, batch)
+    return publish_batch(database, batch)
 
 
 @flow(name="patok-events")
@@ -330,11 +368,14 @@ def events_flow(batch: int = 500, max_batches: int = 10) -> int:
         if patok.database is None:  # pragma: no cover - bootstrap without a factory has one
             raise RuntimeError("patok has no database")
         total = 0
+        codes: set[str] = set()
         for _ in range(max_batches):
             published = publish_task(patok.database, batch)
-            total += published
-            if published < batch:
+            total += published.count
+            codes |= published.cohorts
+            if published.count < batch:
                 break
+        tag_this_run(cohort_tags(codes))
         return total
     finally:
         patok.close()

@@ -24,14 +24,13 @@ from typing import Any
 from prefect import flow, tags, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.client.orchestration import get_client
-from prefect.context import FlowRunContext
 from prefect.events import emit_event
 from sqlalchemy import Engine
 
 from adapters.bootstrap import bootstrap
 from adapters.settings import Settings
 from flows.events import cohort_resource, event_id
+from flows.tags import cohort_tags, tag_this_run
 from states.sweep import Raised, Sweeper, SweepReport
 
 __all__ = ["ARTIFACT_KEY", "alert_rows", "emit_alert_events", "run_sweep", "sweep_flow"]
@@ -98,16 +97,6 @@ def emit_alert_events(database: Engine, raised: list[Raised], now: datetime) -> 
     return emitted
 
 
-def _tag_this_run(new: set[str]) -> None:
-    """Add ``new`` to the tags of the flow run in progress (they are known only after the sweep)."""
-    context = FlowRunContext.get()
-    if not new or context is None or context.flow_run is None:
-        return
-    run = context.flow_run
-    with get_client(sync_client=True) as client:
-        client.update_flow_run(run.id, tags=sorted(set(run.tags) | new))
-
-
 @flow(name="patok-sweep")
 def sweep_flow(now: str | None = None) -> dict[str, Any]:
     """Sweep once at ``now`` (ISO 8601 with an offset; default: the system clock).
@@ -125,14 +114,14 @@ def sweep_flow(now: str | None = None) -> dict[str, Any]:
             raise RuntimeError("patok has no database")
         report = run_sweep(patok.sweeper, at)
         cohorts = sorted({r.cohort for r in report.raised})
-        cohort_tags = {f"cohort:{code}" for code in cohorts}
-        _tag_this_run(cohort_tags)
+        tags_of_run = cohort_tags(cohorts)
+        tag_this_run(tags_of_run)
         summary = (
             f"Sweep at {report.now.isoformat()}: {report.checked} stage(s) checked, "
             f"{report.escalations} escalation(s) and {report.reminders} reminder(s) raised, "
             f"{report.queued} notification(s) queued."
         )
-        with tags(*sorted(cohort_tags)):
+        with tags(*sorted(tags_of_run)):
             if report.raised:
                 create_table_artifact(
                     key=ARTIFACT_KEY, table=alert_rows(report.raised), description=summary

@@ -1,22 +1,30 @@
-"""Cohort operations: create a cohort pinned to a programme version, import its roster.
+"""Cohort operations: create a cohort pinned to a programme version, import its roster, name the
+head of its organising agency.
 
-Both are one transaction each, checked by the policy and recorded in the cohort's audit stream
-(and, for every project a roster creates, in the project's own stream).
+Each is one transaction, checked by the policy and recorded in the cohort's audit stream (and,
+for every project a roster creates, in the project's own stream).
+
+The head of the organising agency (*kepala instansi penyelenggara*) is the last rung of a
+participant's escalation ladder (``agency_head`` in the programmes); a cohort without one has that
+rung go to its coordinators. The address is kept on the cohort and read and written through the
+alert store, which is where the sweep reads it (:class:`AgencyHeadStore`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, time
+from typing import Protocol, runtime_checkable
 
 import structlog
+from pydantic import TypeAdapter, ValidationError
 
 from domain import policy
 from domain.audit import stream_of_cohort, stream_of_project
 from domain.commands import CreateCohort, ImportRoster
 from domain.deadlines import Clock
-from domain.errors import Forbidden, RosterError
-from domain.model import Cohort, Gate, Person
+from domain.errors import Forbidden, RosterError, ValidationFailed
+from domain.model import Cohort, Email, Gate, Person
 from domain.programme import (
     STAGE_CODES,
     ProgrammeDefinition,
@@ -25,12 +33,51 @@ from domain.programme import (
 )
 from domain.roles import Action, Role
 from domain.roster import Roster, RosterPerson, validate_roster
-from states.audit_trail import append_event
+from states.audit_trail import append_cohort_event, append_event
 from states.engine import Engine
 from states.lifecycle import INITIAL_STATE
 from states.ports import NewProject, StageClocks, UnitOfWork
 
 log = structlog.get_logger("patok.cohorts")
+_EMAIL: TypeAdapter[str] = TypeAdapter(Email)
+MAX_EMAIL = 254
+
+
+@runtime_checkable
+class AgencyHeadStore(Protocol):
+    """Reads and writes the head of a cohort's organising agency (implemented by the alert
+    store, which the sweep reads it from)."""
+
+    def agency_heads(self, cohort_ids: Sequence[int]) -> dict[int, str | None]:
+        """Each cohort's head of agency e-mail, None where none is set."""
+        ...
+
+    def set_agency_head(self, cohort_id: int, email: str | None) -> None:
+        """Set (or clear, with None) a cohort's head of agency e-mail."""
+        ...
+
+
+def agency_head_store(uow: UnitOfWork) -> AgencyHeadStore:
+    """The unit of work's store of heads of agency (its alert store)."""
+    store = uow.alerts
+    if not isinstance(store, AgencyHeadStore):
+        raise RuntimeError("this store keeps no head of the organising agency")
+    return store
+
+
+def check_agency_head(email: str) -> str:
+    """The e-mail address of a head of agency, normalised; ValidationFailed if it is none."""
+    try:
+        value = _EMAIL.validate_python(email)
+    except ValidationError:
+        value = ""
+    if not value or len(value) > MAX_EMAIL:
+        raise ValidationFailed(
+            f"Kepala instansi penyelenggara: {email!r} bukan alamat e-mail",
+            f"Head of the organising agency: {email!r} is not an e-mail address",
+            field="agency_head",
+        )
+    return value
 
 
 class CohortService:
@@ -40,8 +87,10 @@ class CohortService:
         self._engine = engine
         self._programmes = dict(programmes)
 
-    def create(self, cmd: CreateCohort) -> Cohort:
-        """Create a cohort; its creator becomes its coordinator."""
+    def create(self, cmd: CreateCohort, *, agency_head: str | None = None) -> Cohort:
+        """Create a cohort; its creator becomes its coordinator. ``agency_head`` is the e-mail of
+        the head of the organising agency (the ladder's last rung), if known already."""
+        head_email = None if agency_head is None else check_agency_head(agency_head)
         programme = cmd.programme or get_programme(cmd.programme_code, self._programmes)
         checksum = programme_checksum(programme)
         now = self._engine.clock.now()
@@ -65,6 +114,10 @@ class CohortService:
             )
             cohort_id = uow.cohorts.add(cohort)
             uow.cohorts.add_member(cohort_id, cmd.actor_id, Role.COORDINATOR)
+            extra: dict[str, str] = {}
+            if head_email is not None:
+                agency_head_store(uow).set_agency_head(cohort_id, head_email)
+                extra["agency_head_email"] = head_email
             head = append_event(
                 uow,
                 stream=stream_of_cohort(cohort_id),
@@ -81,12 +134,47 @@ class CohortService:
                     "timezone": cmd.timezone,
                     "start_date": cmd.start_date.isoformat(),
                     "organiser": cmd.organiser,
+                    **extra,
                 },
             )
             uow.cohorts.bump(cohort_id, 0, head)
             uow.commit()
         log.info("cohort.created", cohort=cmd.code, programme=programme.key)
         return cohort.model_copy(update={"id": cohort_id, "version": 1})
+
+    def set_agency_head(self, actor_id: int, cohort_code: str, email: str) -> str:
+        """A coordinator names the head of the cohort's organising agency (recorded in the
+        cohort's audit stream with the address it replaces); return the stored address."""
+        value = check_agency_head(email)
+        now = self._engine.clock.now()
+        with self._engine.unit_of_work(write=True) as uow:
+            cohort = uow.cohorts.by_code(cohort_code)
+            assert cohort.id is not None
+            policy.require(
+                uow.cohorts.roles_of(cohort.id, actor_id),
+                Action.MANAGE_COHORT,
+                actor=f"person {actor_id}",
+                target=f"angkatan {cohort.code}",
+            )
+            store = agency_head_store(uow)
+            previous = store.agency_heads([cohort.id]).get(cohort.id)
+            store.set_agency_head(cohort.id, value)
+            append_cohort_event(
+                uow,
+                cohort.id,
+                at=now,
+                actor_id=actor_id,
+                action="cohort.agency_head_set",
+                payload={"agency_head_email": value, "previous": previous},
+            )
+            uow.commit()
+        log.info("cohort.agency_head_set", cohort=cohort_code)
+        return value
+
+    def agency_heads(self, cohort_ids: Sequence[int]) -> dict[int, str | None]:
+        """The head of agency e-mail of each of these cohorts (None where none is set)."""
+        with self._engine.unit_of_work() as uow:
+            return agency_head_store(uow).agency_heads(cohort_ids)
 
     def import_roster(self, cmd: ImportRoster, source: str = "roster") -> dict[str, int]:
         """Import a roster: every person, role and project, or nothing at all."""

@@ -37,6 +37,7 @@ from domain.programme import ProgrammeDefinition, StageDefinition
 from domain.records import artifact_payload
 from domain.roles import Action
 from states.lifecycle import COMPLETED, Attempt, Trigger, fire
+from states.notices import Notices, Notifier
 from states.ports import (
     AuditAppend,
     ProjectView,
@@ -64,9 +65,12 @@ class CommandResult:
 class Engine:
     """Applies commands through units of work; every door (CLI, API, flows) uses one of these."""
 
-    def __init__(self, uow_factory: UnitOfWorkFactory, clock: TimeSource) -> None:
+    def __init__(
+        self, uow_factory: UnitOfWorkFactory, clock: TimeSource, notices: Notifier | None = None
+    ) -> None:
         self._uow = uow_factory
         self.clock = clock
+        self._notices: Notifier = notices or Notices()
         self._programmes: dict[str, ProgrammeDefinition] = {}
         self._calendars: dict[str, WorkingDayCalendar] = {}
 
@@ -219,7 +223,8 @@ class Engine:
         clocks: StageClocks | None = None,
     ) -> None:
         """Advance the project under its version check (with its current stage's new gate and
-        clocks, when given) and chain the audit entry to it."""
+        clocks, when given), chain the audit entry to it and queue the notices the event calls
+        for (states.notices), all in the caller's unit of work."""
         body = canonical_payload(payload)
         stream = stream_of_project(view.project_id)
         digest = entry_hash(view.audit_head, stream, view.version + 1, now, actor_id, event, body)
@@ -229,6 +234,7 @@ class Engine:
                 stream, view.version + 1, now, actor_id, event, body, view.audit_head, digest
             )
         )
+        self._notices(uow, view, event, payload, now)
 
     def due_at(self, timezone: str, opened_at: datetime, working_days: int) -> datetime:
         """The end of the local working day ``working_days`` after ``opened_at``."""

@@ -5,14 +5,22 @@ Only stage instances whose ``next_check_at`` has come are read (an indexed range
 costs what is due, not what exists. Each alert is inserted under a unique key (stage instance,
 kind, clock, cycle, rung); notifications are queued only for alerts this sweep actually inserted,
 so sweeps that overlap, repeat or die half-way raise nothing twice and lose nothing.
+
+Each raised alert is queued to its people by e-mail (held for the daily digest of mentors,
+coaches and coordinators who chose one), and, when configured, to the webhook (one signed JSON
+POST) and to every Apprise URL (one chat message each, referred to by :func:`apprise_address`), all
+in the sweep's transaction and each under its own dedupe key. A level whose recipient is missing
+(no coach assigned, no head of the organising agency set for the cohort) goes to the cohort's
+coordinators, and the message says so.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import structlog
 
@@ -29,6 +37,7 @@ from domain.model import Gate, Person
 from domain.roles import Role
 from states.engine import Engine
 from states.messages import MessageContext, render
+from states.notices import apprise_address
 from states.ports import DueStage, OutboxMessage, UnitOfWork
 
 log = structlog.get_logger("patok.sweep")
@@ -87,6 +96,27 @@ class SweepReport:
         return sum(1 for r in self.raised if r.kind == AlertKind.ESCALATION.value)
 
 
+@runtime_checkable
+class CoordinatorLookup(Protocol):
+    """Coordinators of many cohorts in one read (the SQL alert store has it; a store without it
+    is asked cohort by cohort)."""
+
+    def coordinators(self, cohort_ids: Sequence[int]) -> dict[int, list[int]]:
+        """The coordinators' person ids of each cohort."""
+        ...
+
+
+def _coordinators(uow: UnitOfWork, cohort_ids: set[int]) -> dict[int, list[int]]:
+    """The coordinators of each cohort a batch touches: one query, not one per cohort (a batch of
+    due stages may span hundreds of cohorts)."""
+    if isinstance(uow.alerts, CoordinatorLookup):
+        return uow.alerts.coordinators(sorted(cohort_ids))
+    return {
+        cid: [pid for pid, role in uow.cohorts.members(cid) if role is Role.COORDINATOR]
+        for cid in cohort_ids
+    }
+
+
 def active_clock(
     d: DueStage, decision_days: int, calendar: WorkingDayCalendar
 ) -> tuple[Clock, int, datetime, datetime] | None:
@@ -108,12 +138,21 @@ class Sweeper:
         *,
         public_url: str = "http://127.0.0.1:8000",
         webhook_url: str | None = None,
+        apprise_urls: Sequence[str] = (),
+        chat_lang: str = "id",
         batch: int = 1000,
     ) -> None:
         self._engine = engine
         self._public_url = public_url.rstrip("/")
         self._webhook_url = webhook_url
+        self._apprise = sorted({apprise_address(u) for u in apprise_urls if u.strip()})
+        self._chat_lang = "en" if chat_lang == "en" else "id"
         self._batch = batch
+
+    @property
+    def apprise_targets(self) -> list[str]:
+        """The outbox addresses of the configured Apprise URLs (see :func:`apprise_address`)."""
+        return list(self._apprise)
 
     def sweep(self, now: datetime | None = None) -> SweepReport:
         """Raise everything due at ``now`` (default: the engine's clock), batch by batch."""
@@ -157,12 +196,9 @@ class Sweeper:
             uow.alerts.set_next_check(d.stage_id, next_at)
             plans.append((d, worth_raising(now_due, now)))
         ids = {p for d, _ in plans for p in (d.participant_id, d.mentor_id, d.coach_id) if p}
-        coordinators: dict[int, list[int]] = {}
-        for cohort_id in {d.cohort_id for d, _ in plans}:
-            coordinators[cohort_id] = [
-                pid for pid, role in uow.cohorts.members(cohort_id) if role is Role.COORDINATOR
-            ]
-            ids.update(coordinators[cohort_id])
+        coordinators = _coordinators(uow, {d.cohort_id for d, _ in plans})
+        for of_cohort in coordinators.values():
+            ids.update(of_cohort)
         people = uow.people.many(sorted(ids))
         messages: list[OutboxMessage] = []
         for d, alerts in plans:
@@ -182,7 +218,7 @@ class Sweeper:
                 )
                 if alert_id is None:
                     continue  # recorded already, by an earlier or a concurrent sweep
-                recipients = self._recipients(a, d, people, coordinators[d.cohort_id])
+                recipients, audience = self._recipients(a, d, people, coordinators[d.cohort_id])
                 participant = people[d.participant_id]
                 days = (
                     calendar.working_days_between(
@@ -202,6 +238,7 @@ class Sweeper:
                     submission_number=d.submission_number,
                     working_days=days,
                     link=f"{self._public_url}/projects/{d.project_id}",
+                    audience=audience,
                 )
                 for person, address in recipients:
                     lang = person.lang if person is not None else "id"
@@ -256,6 +293,25 @@ class Sweeper:
                             dedupe_key=f"alert:{alert_id}:webhook",
                         )
                     )
+                if self._apprise:
+                    subject, body = render(ctx, self._chat_lang)
+                    messages += [
+                        OutboxMessage(
+                            kind=a.kind.value,
+                            alert_id=alert_id,
+                            cohort_id=d.cohort_id,
+                            project_id=d.project_id,
+                            person_id=None,
+                            channel="apprise",
+                            address=target,
+                            lang=self._chat_lang,
+                            subject=subject,
+                            body=body,
+                            payload="{}",
+                            dedupe_key=f"alert:{alert_id}:apprise:{target}",
+                        )
+                        for target in self._apprise
+                    ]
                 report.raised.append(
                     Raised(
                         alert_id,
@@ -276,10 +332,12 @@ class Sweeper:
     @staticmethod
     def _recipients(
         a: PlannedAlert, d: DueStage, people: dict[int, Person], coordinators: list[int]
-    ) -> list[tuple[Person | None, str]]:
-        """Who an alert goes to: one entry per address (a person in two roles gets one)."""
+    ) -> tuple[list[tuple[Person | None, str]], str]:
+        """Who an alert goes to — one entry per address (a person in two roles gets one) — and
+        as whom (``coordinator`` when the rung's own recipient is missing)."""
         chosen: list[Person | None] = []
         extra: list[str] = []
+        audience = a.notify
         if a.notify == "participant":
             chosen.append(people.get(d.participant_id))
         elif a.notify == Role.MENTOR.value:
@@ -288,10 +346,10 @@ class Sweeper:
             chosen.append(people.get(d.coach_id))
         elif a.notify == "agency_head" and d.agency_head_email:
             extra.append(d.agency_head_email)
-        if not chosen and not extra:  # no coach, no agency head: the coordinators take it
-            chosen += [people.get(pid) for pid in coordinators]
-        if a.notify == Role.COORDINATOR.value:
+        if a.notify == Role.COORDINATOR.value or (not chosen and not extra):
+            # no coach assigned, no head of agency set: the cohort's coordinators take it
             chosen = [people.get(pid) for pid in coordinators]
+            audience = Role.COORDINATOR.value
         seen: set[str] = set()
         out: list[tuple[Person | None, str]] = []
         for person in chosen:
@@ -302,4 +360,4 @@ class Sweeper:
             if address not in seen:
                 seen.add(address)
                 out.append((None, address))
-        return out
+        return out, audience

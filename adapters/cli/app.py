@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import mimetypes
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -337,6 +337,14 @@ def cohort_create(
     programme_file: Annotated[
         Path | None, typer.Option(help="Program sendiri (YAML) / your own programme definition")
     ] = None,
+    agency_head: Annotated[
+        str | None,
+        typer.Option(
+            "--agency-head",
+            help="E-mail kepala instansi penyelenggara (eskalasi terakhir) / e-mail of the head "
+            "of the organising agency (the ladder's last rung)",
+        ),
+    ] = None,
 ) -> None:
     """Buat angkatan / create a cohort pinned to its programme's current definition."""
     if bool(programme) == bool(programme_file):
@@ -362,12 +370,35 @@ def cohort_create(
             organiser=organiser,
             timezone=tz,
             start_date=start_date,
-        )
+        ),
+        agency_head=agency_head,
     )
     typer.echo(
         f"OK: cohort {cohort.code} ({cohort.programme_code}@{cohort.programme_version}, "
         f"{cohort.timezone})"
+        + (f", {_agency_head_words()}: {agency_head.strip().lower()}" if agency_head else "")
     )
+
+
+def _agency_head_words() -> str:
+    return (
+        "head of the organising agency"
+        if state().lang == "en"
+        else "kepala instansi penyelenggara"
+    )
+
+
+@cohort_app.command("set-agency-head")
+@refusals
+def cohort_set_agency_head(
+    code: str,
+    email: Annotated[str, typer.Argument(help="E-mail kepala instansi / the head's e-mail")],
+    who: As,
+) -> None:
+    """Tetapkan kepala instansi penyelenggara (koordinator) / set the head of the organising
+    agency, whom the last rung of a late participant's escalation ladder reaches (coordinators)."""
+    stored = patok().cohorts.set_agency_head(actor_id(who), code, email)
+    typer.echo(f"OK: {code} — {_agency_head_words()}: {stored}")
 
 
 @cohort_app.command("import")
@@ -400,12 +431,20 @@ def cohort_list(as_json: Json = False) -> None:
     """Daftar angkatan / all cohorts."""
     with patok().engine.unit_of_work() as uow:
         cohorts = uow.cohorts.all()
+    heads = patok().cohorts.agency_heads([c.id for c in cohorts if c.id is not None])
     if as_json:
-        emit_json([c.model_dump(mode="json") for c in cohorts])
+        emit_json(
+            [
+                {**c.model_dump(mode="json"), "agency_head_email": heads.get(c.id or 0)}
+                for c in cohorts
+            ]
+        )
         return
     for c in cohorts:
+        head = heads.get(c.id or 0)
         typer.echo(
             f"{c.code:20} {c.programme_code}@{c.programme_version:8} {c.timezone:14} {c.name}"
+            + (f"  [{_agency_head_words()}: {head}]" if head else "")
         )
 
 
@@ -414,10 +453,18 @@ def cohort_list(as_json: Json = False) -> None:
 def cohort_board(code: str, who: As, as_json: Json = False) -> None:
     """Papan angkatan: peserta × tahap / the cohort board: participants × stages."""
     board = patok().queries.board(code, actor_id(who))
+    cohort_id = board.cohort.id or 0
+    head = patok().cohorts.agency_heads([cohort_id]).get(cohort_id)
     if as_json:
-        emit_json(render.board_json(board))
-    else:
-        render.print_board(board, state().lang)
+        emit_json({**render.board_json(board), "agency_head_email": head})
+        return
+    render.print_board(board, state().lang)
+    missing = (
+        "none set: the last escalation goes to the coordinators"
+        if state().lang == "en"
+        else "belum ditetapkan: eskalasi terakhir dikirim ke koordinator"
+    )
+    typer.echo(f"{_agency_head_words().capitalize()}: {head or missing}")
 
 
 # -- projects -----------------------------------------------------------------------------------
@@ -587,9 +634,20 @@ def reopen(
 
 @app.command("sweep")
 @refusals
-def sweep(as_json: Json = False) -> None:
-    """Catat pengingat dan eskalasi yang jatuh tempo / raise what is due (use --now to move time)."""
-    report = patok().sweeper.sweep()
+def sweep(
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now",
+            help="Sapu pada waktu ini (ISO 8601; tanpa zona = UTC) / sweep at this instant",
+        ),
+    ] = None,
+    as_json: Json = False,
+) -> None:
+    """Catat pengingat dan eskalasi yang jatuh tempo / raise what is due at --now (default: the
+    engine's clock, which the global --now sets too)."""
+    at = None if now is None else _instant(now, "--now")
+    report = patok().sweeper.sweep(at)
     if as_json:
         emit_json(render.sweep_json(report))
         return
@@ -625,6 +683,18 @@ def escalations(
     render.print_alerts([r for _, r in rows], {r.cohort_id: code for code, r in rows}, state().lang)
 
 
+def _instant(text: str, option: str) -> datetime:
+    """An ISO 8601 instant given on the command line (UTC when it names no offset)."""
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(
+            f"{option} bukan waktu ISO 8601: {text!r}",
+            f"{option} is not an ISO 8601 instant: {text!r}",
+        ) from None
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
 def _alert_json(r: RaisedAlert) -> dict[str, object]:
     return {
         "id": r.id,
@@ -654,13 +724,15 @@ def _dispatcher() -> Dispatcher:
 @app.command("dispatch")
 @refusals
 def dispatch(as_json: Json = False) -> None:
-    """Kirim isi kotak keluar (dengan percobaan ulang) / send the outbox, with retries."""
+    """Kirim isi kotak keluar (dengan percobaan ulang) / send the outbox, with retries; what went
+    stale meanwhile (its alert resolved, its request decided) is cancelled, not sent."""
     report = _dispatcher().drain()
     data = {
         "sent": report.sent,
         "retried": report.retried,
         "dead": report.dead,
         "claimed": report.claimed,
+        "cancelled": report.cancelled,
     }
     if as_json:
         emit_json(data)

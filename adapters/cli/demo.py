@@ -8,7 +8,9 @@ participant asks for an extension that the mentor grants.
 
 ``patok demo`` plays the five weeks up to today into the patok database, so the board shows
 projects on track, at risk and late. ``patok demo --simulate 120d`` plays 120 days from today in a
-temporary database and prints, day by day, what was reminded and escalated and to whom.
+temporary database and prints, day by day, what was reminded and escalated and to whom (named in
+words: "coach (widyaiswara)", "kepala instansi penyelenggara"). The demo cohort has a (synthetic)
+head of the organising agency, so the last rung of a late participant's ladder reaches them.
 """
 
 from __future__ import annotations
@@ -62,10 +64,13 @@ from domain.model import ArtifactUpload, ChangeProject, Gate, Person
 from domain.roles import Role
 from domain.roster import Roster
 from states.lifecycle import split_state
+from states.messages import recipient_label
 from states.sweep import SweepReport
 
 _PDF = b"%PDF-1.4\n% patok demo report\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 DEMO_WEEKS = 5
+DEMO_AGENCY_HEAD = "kepala.badan@bpsdm.malukuprov.go.id"
+"""The (synthetic) head of the demo cohort's organising agency, BPSDM Provinsi Maluku."""
 
 
 def load_demo(
@@ -207,17 +212,18 @@ def _print_day(day: date, sweep: SweepReport, notes: list[str], lang: Lang) -> N
         stage = label(r.stage, lang)
         who = r.participant.split(",")[0]
         to = ", ".join(r.recipients)
+        whom = recipient_label(r.notify, lang)
         if r.kind == "reminder":
             typer.echo(f"  {'reminder' if en else 'pengingat'}   {stage:22} {who} → {to}")
         elif r.clock == "approver":
             text = "decision late" if en else "keputusan terlambat"
             typer.echo(
-                f"  {'escalation' if en else 'eskalasi'} {r.level} {stage:22} {text}: {who} → {r.notify} {to}"
+                f"  {'escalation' if en else 'eskalasi'} {r.level} {stage:22} {text}: {who} → {whom}: {to}"
             )
         else:
             text = "late" if en else "terlambat"
             typer.echo(
-                f"  {'escalation' if en else 'eskalasi'} {r.level} {stage:22} {who} {text} → {r.notify} {to}"
+                f"  {'escalation' if en else 'eskalasi'} {r.level} {stage:22} {who} {text} → {whom}: {to}"
             )
     for note in notes:
         typer.echo(f"  {note.lstrip('+')}")
@@ -271,7 +277,8 @@ def _play(
             organiser=DEMO_ORGANISER,
             timezone=DEMO_TIMEZONE,
             start_date=start,
-        )
+        ),
+        agency_head=DEMO_AGENCY_HEAD,
     )
     demo.cohorts.import_roster(
         ImportRoster(actor_id=organiser_id, cohort_code=DEMO_COHORT_CODE, roster=roster),

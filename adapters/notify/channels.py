@@ -26,6 +26,8 @@ from email.utils import format_datetime
 from importlib.util import find_spec
 from typing import Any, Protocol
 
+from states.notices import APPRISE_PREFIX, apprise_address
+
 __all__ = [
     "AppriseChannel",
     "Channel",
@@ -66,6 +68,7 @@ class OutgoingMessage:
     kind: str = ""
     created_at: datetime | None = None
     attempts: int = 0
+    cohort_id: int | None = None
 
 
 class Channel(Protocol):
@@ -262,13 +265,18 @@ def apprise_available() -> bool:
 class AppriseChannel:
     """Any service Apprise knows (Telegram, Slack, Matrix, …), addressed by an Apprise URL.
 
-    A row whose address is empty or ``default`` goes to ``default_urls``. Apprise reports only
-    success or failure, so failures are retryable; an address Apprise cannot parse is permanent.
-    Without the ``apprise`` package every send fails permanently with "apprise not installed".
+    A row whose address is empty or ``default`` goes to every one of ``default_urls``; a row
+    addressed ``configured:<fingerprint>`` (:func:`states.notices.apprise_address`, what the
+    sweep queues) to the one of them with that fingerprint — the URL and its token stay in the
+    configuration, out of the database. Apprise reports only success or failure, so failures are
+    retryable; an address Apprise cannot parse, or a fingerprint no configured URL has (the
+    configuration changed), is permanent. Without the ``apprise`` package every send fails
+    permanently with "apprise not installed".
     """
 
     def __init__(self, default_urls: Sequence[str] = ()) -> None:
         self.default_urls = list(default_urls)
+        self._by_address = {apprise_address(url): url for url in self.default_urls}
 
     def send(self, message: OutgoingMessage) -> None:
         """Notify the row's Apprise URL (or the default URLs) with its subject and body."""
@@ -277,7 +285,15 @@ class AppriseChannel:
         except ImportError as err:
             raise DeliveryError("apprise not installed", retryable=False) from err
         address = message.address.strip()
-        urls = self.default_urls if address in ("", "default") else [address]
+        if address.startswith(APPRISE_PREFIX):
+            configured = self._by_address.get(address)
+            if configured is None:
+                raise DeliveryError(
+                    f"no URL in PATOK_APPRISE_URLS has the fingerprint {address}", retryable=False
+                )
+            urls = [configured]
+        else:
+            urls = self.default_urls if address in ("", "default") else [address]
         if not urls:
             raise DeliveryError("no apprise URL for this row", retryable=False)
         notifier = apprise.Apprise()

@@ -31,10 +31,18 @@ sync (an error well below the lease, five minutes by default).
 
 ``attempts`` counts failed deliveries; ``dead`` rows stay until :func:`retry_dead` puts them back.
 :func:`digest` turns each person's ``held`` rows into one ``pending`` summary e-mail.
+
+**Stale notices are cancelled, never sent.** At the claim (and when a digest is written) each row
+is checked against what it is about: a reminder or escalation whose alert has been resolved since
+(the late report arrived, the decision was made, an extension was granted), a ``decision_waiting``
+notice whose submission has been decided (or whose stage was left), an ``extension_requested``
+notice whose request has been decided. Such a row becomes ``cancelled`` — kept, with the reason in
+``last_error`` (``cancelled: alert 12 was resolved at …``) — and a digest leaves it out.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -46,7 +54,15 @@ import structlog
 from sqlalchemy import Connection, Engine, RowMapping, Table, insert, or_, select, update
 
 from adapters.db.database import WRITE
-from adapters.db.orm import CohortRow, MembershipRow, OutboxRow, PersonRow
+from adapters.db.orm import (
+    AlertRow,
+    CohortRow,
+    ExtensionRow,
+    MembershipRow,
+    OutboxRow,
+    PersonRow,
+    ProjectRow,
+)
 from adapters.notify.channels import (
     AppriseChannel,
     Channel,
@@ -59,19 +75,27 @@ from adapters.notify.settings import NotifySettings
 
 __all__ = [
     "DeadLetter",
+    "DigestReport",
     "DispatchReport",
     "Dispatcher",
     "HeldMessage",
     "build_channels",
     "dead_letters",
     "digest",
+    "digest_run",
     "retry_dead",
+    "stale_reasons",
 ]
 
 log = structlog.get_logger("patok.notify")
 
 OUTBOX = cast(Table, OutboxRow.__table__)
 PEOPLE = cast(Table, PersonRow.__table__)
+ALERTS = cast(Table, AlertRow.__table__)
+PROJECTS = cast(Table, ProjectRow.__table__)
+EXTENSIONS = cast(Table, ExtensionRow.__table__)
+DECISION_WAITING = "decision_waiting"
+EXTENSION_REQUESTED = "extension_requested"
 LEASE_USE = 0.8
 """The share of the lease a run may spend sending; the rest is a margin for the last send."""
 MAX_ERROR = 2000
@@ -110,7 +134,103 @@ def _message(row: RowMapping) -> OutgoingMessage:
         kind=str(row["kind"]),
         created_at=row["created_at"],
         attempts=int(row["attempts"]),
+        cohort_id=None if row["cohort_id"] is None else int(row["cohort_id"]),
     )
+
+
+def _payload_of(row: RowMapping) -> dict[str, Any]:
+    try:
+        data = json.loads(str(row["payload"] or "{}"))
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def stale_reasons(conn: Connection, rows: Sequence[RowMapping]) -> dict[int, str]:
+    """Why each of these outbox rows must not be sent any more (rows still worth sending are
+    absent): its alert was resolved, the submission it announces was decided, the extension
+    request it announces was decided. Three small indexed reads at most, whatever the batch."""
+    reasons: dict[int, str] = {}
+    by_alert: dict[int, list[int]] = {}
+    waiting: dict[int, tuple[int, int, int]] = {}
+    requests: dict[int, list[int]] = {}
+    for row in rows:
+        row_id = int(row["id"])
+        if row["alert_id"] is not None:
+            by_alert.setdefault(int(row["alert_id"]), []).append(row_id)
+        elif row["kind"] == DECISION_WAITING:
+            data = _payload_of(row)
+            project, stage, number = (
+                _int(data.get("project_id")),
+                _int(data.get("stage_id")),
+                _int(data.get("submission")),
+            )
+            if project is not None and stage is not None and number is not None:
+                waiting[row_id] = (project, stage, number)
+        elif row["kind"] == EXTENSION_REQUESTED:
+            extension = _int(_payload_of(row).get("extension"))
+            if extension is not None:
+                requests.setdefault(extension, []).append(row_id)
+    if by_alert:
+        resolved = conn.execute(
+            select(ALERTS.c.id, ALERTS.c.resolved_at).where(
+                ALERTS.c.id.in_(sorted(by_alert)), ALERTS.c.resolved_at.is_not(None)
+            )
+        ).all()
+        for alert_id, at in resolved:
+            for row_id in by_alert[int(alert_id)]:
+                reasons[row_id] = (
+                    f"cancelled: alert {alert_id} was resolved at {at:%Y-%m-%d %H:%M} UTC "
+                    "before this was sent"
+                )
+    if waiting:
+        now_at = {
+            int(r.id): (r.stage_id, r.gate, r.submission_number)
+            for r in conn.execute(
+                select(
+                    PROJECTS.c.id,
+                    PROJECTS.c.stage_id,
+                    PROJECTS.c.gate,
+                    PROJECTS.c.submission_number,
+                ).where(PROJECTS.c.id.in_(sorted({p for p, _, _ in waiting.values()})))
+            )
+        }
+        for row_id, (project, stage, number) in waiting.items():
+            if now_at.get(project) != (stage, "submitted", number):
+                reasons[row_id] = (
+                    f"cancelled: submission #{number} of project {project} was decided "
+                    "(or its stage left) before this was sent"
+                )
+    if requests:
+        decided = conn.execute(
+            select(EXTENSIONS.c.id, EXTENSIONS.c.status).where(
+                EXTENSIONS.c.id.in_(sorted(requests)), EXTENSIONS.c.status != "pending"
+            )
+        ).all()
+        for extension, status in decided:
+            for row_id in requests[int(extension)]:
+                reasons[row_id] = (
+                    f"cancelled: extension request {extension} was {status} before this was sent"
+                )
+    return reasons
+
+
+def _cancel(conn: Connection, reasons: Mapping[int, str], statuses: Sequence[str]) -> int:
+    """Mark these rows ``cancelled`` (only while still in one of ``statuses``), with reasons."""
+    done = 0
+    for row_id, reason in sorted(reasons.items()):
+        done += conn.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id == row_id, OUTBOX.c.status.in_(list(statuses)))
+            .values(status="cancelled", last_error=reason[:MAX_ERROR], claimed_until=None)
+        ).rowcount
+    if done:
+        log.info("notify.cancelled", rows=done)
+    return done
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +238,9 @@ class DispatchReport:
     """What one run did: rows claimed, and of those sent, scheduled for retry, or dead.
 
     ``stale`` outcomes were not recorded because another dispatcher had already taken the row over;
-    ``released`` rows were handed back unsent because the run's lease was running out.
+    ``released`` rows were handed back unsent because the run's lease was running out;
+    ``cancelled`` rows were due but no longer worth sending (see the module documentation).
+    ``cohorts`` are the ids of the cohorts whose rows the run claimed or cancelled.
     """
 
     sent: int = 0
@@ -127,6 +249,8 @@ class DispatchReport:
     claimed: int = 0
     stale: int = 0
     released: int = 0
+    cancelled: int = 0
+    cohorts: frozenset[int] = frozenset()
 
     def __add__(self, other: DispatchReport) -> DispatchReport:
         return DispatchReport(
@@ -136,7 +260,21 @@ class DispatchReport:
             self.claimed + other.claimed,
             self.stale + other.stale,
             self.released + other.released,
+            self.cancelled + other.cancelled,
+            self.cohorts | other.cohorts,
         )
+
+    def counts(self) -> dict[str, int]:
+        """The counters by name (everything but ``cohorts``)."""
+        return {
+            "sent": self.sent,
+            "retried": self.retried,
+            "dead": self.dead,
+            "claimed": self.claimed,
+            "stale": self.stale,
+            "released": self.released,
+            "cancelled": self.cancelled,
+        }
 
 
 class Dispatcher:
@@ -199,7 +337,7 @@ class Dispatcher:
         """
         fixed = None if now is None else _naive_utc(now)
         start = fixed or self._now()
-        messages, until = self._claim(start)
+        messages, until, cancelled, cohorts = self._claim(start)
         sent = retried = dead = stale = released = 0
         stop_at = time.monotonic() + self.lease.total_seconds() * LEASE_USE
         for index, message in enumerate(messages):
@@ -229,7 +367,9 @@ class Dispatcher:
                 dead += 1
             else:
                 stale += 1
-        return DispatchReport(sent, retried, dead, len(messages), stale, released)
+        return DispatchReport(
+            sent, retried, dead, len(messages), stale, released, cancelled, cohorts
+        )
 
     def drain(self, now: datetime | None = None, *, max_rounds: int = 1000) -> DispatchReport:
         """Run until a run claims nothing (rows waiting for a retry stay waiting)."""
@@ -237,14 +377,18 @@ class Dispatcher:
         for _ in range(max_rounds):
             report = self.run_once(now)
             total += report
-            if report.claimed == 0:
+            if report.claimed == 0 and report.cancelled == 0:
                 break
         return total
 
-    def _claim(self, now: datetime) -> tuple[list[OutgoingMessage], datetime]:
+    def _claim(
+        self, now: datetime
+    ) -> tuple[list[OutgoingMessage], datetime, int, frozenset[int]]:
+        """Lease up to ``batch`` due rows; cancel those gone stale instead. Returns the leased
+        rows, the lease's end, how many were cancelled and the cohorts of both."""
         until = now + self.lease
         if not self.channels:
-            return [], until
+            return [], until, 0, frozenset()
         with _writing(self.engine) as conn:
             query = (
                 select(OUTBOX)
@@ -259,14 +403,18 @@ class Dispatcher:
             )
             if conn.dialect.name == "postgresql":
                 query = query.with_for_update(skip_locked=True)
-            rows = conn.execute(query).mappings().all()
+            found = conn.execute(query).mappings().all()
+            reasons = stale_reasons(conn, found) if found else {}
+            cancelled = _cancel(conn, reasons, ["pending"]) if reasons else 0
+            rows = [row for row in found if int(row["id"]) not in reasons]
             if rows:
                 conn.execute(
                     update(OUTBOX)
                     .where(OUTBOX.c.id.in_([row["id"] for row in rows]))
                     .values(claimed_until=until)
                 )
-        return [_message(row) for row in rows], until
+        cohorts = frozenset(int(r["cohort_id"]) for r in found if r["cohort_id"] is not None)
+        return [_message(row) for row in rows], until, cancelled, cohorts
 
     def _release(self, messages: Sequence[OutgoingMessage], until: datetime) -> int:
         try:
@@ -441,17 +589,36 @@ Render = Callable[[str, list[HeldMessage]], tuple[str, str]]
 """Renders a digest: (the person's language, their held messages) → (subject, body)."""
 
 
+@dataclass(frozen=True, slots=True)
+class DigestReport:
+    """What a digest run did: digests written, held rows cancelled as stale, and the cohorts of
+    the held rows it handled."""
+
+    written: int = 0
+    cancelled: int = 0
+    cohorts: frozenset[int] = frozenset()
+
+
 def digest(engine: Engine, now: datetime, render: Render, *, timezone: str | None = None) -> int:
+    """:func:`digest_run`, returning only how many digests were written."""
+    return digest_run(engine, now, render, timezone=timezone).written
+
+
+def digest_run(
+    engine: Engine, now: datetime, render: Render, *, timezone: str | None = None
+) -> DigestReport:
     """Fold each person's held rows (created up to ``now``) into one pending digest e-mail.
 
     With ``timezone``, only people who hold a role in a cohort running in that zone are digested
     (the flow runs once per zone, at 07:00 local time there).
 
-    Per person, in one transaction: insert an ``email`` row of kind ``digest`` to the person's
-    address, in their language, with ``dedupe_key = digest:{person}:{UTC date}:{largest held id}``,
-    and mark the held rows ``digested``. Running it again finds nothing held and does nothing;
+    Per person, in one transaction: cancel the held rows that went stale (their alert resolved,
+    their submission or request decided), insert an ``email`` row of kind ``digest`` with the
+    others to the person's address, in their language, with ``dedupe_key = digest:{person}:{UTC
+    date}:{largest held id}``, and mark those held rows ``digested``; a person left with nothing
+    but stale rows gets no digest. Running it again finds nothing held and does nothing;
     concurrent runs serialise on the rows (PostgreSQL ``FOR UPDATE``, SQLite ``BEGIN IMMEDIATE``).
-    Returns the number of digests written. A person whose digest fails is logged and skipped.
+    A person whose digest fails is logged and skipped.
     """
     at = _naive_utc(now)
     with engine.connect() as conn:
@@ -480,17 +647,22 @@ def digest(engine: Engine, now: datetime, render: Render, *, timezone: str | Non
             .scalars()
             .all()
         )
-    made = 0
+    total = DigestReport()
     for person_id in people:
         try:
-            if _digest_person(engine, int(person_id), at, render):
-                made += 1
+            one = _digest_person(engine, int(person_id), at, render)
         except Exception:
             log.exception("notify.digest_failed", person_id=person_id)
-    return made
+            continue
+        total = DigestReport(
+            total.written + one.written,
+            total.cancelled + one.cancelled,
+            total.cohorts | one.cohorts,
+        )
+    return total
 
 
-def _digest_person(engine: Engine, person_id: int, at: datetime, render: Render) -> bool:
+def _digest_person(engine: Engine, person_id: int, at: datetime, render: Render) -> DigestReport:
     with _writing(engine) as conn:
         query = (
             select(OUTBOX)
@@ -503,9 +675,15 @@ def _digest_person(engine: Engine, person_id: int, at: datetime, render: Render)
         )
         if conn.dialect.name == "postgresql":
             query = query.with_for_update()
-        held = conn.execute(query).mappings().all()
+        found = conn.execute(query).mappings().all()
+        if not found:
+            return DigestReport()
+        cohorts = frozenset(int(r["cohort_id"]) for r in found if r["cohort_id"] is not None)
+        reasons = stale_reasons(conn, found)
+        cancelled = _cancel(conn, reasons, ["held"]) if reasons else 0
+        held = [row for row in found if int(row["id"]) not in reasons]
         if not held:
-            return False
+            return DigestReport(0, cancelled, cohorts)
         person = conn.execute(
             select(PEOPLE.c.email, PEOPLE.c.lang).where(PEOPLE.c.id == person_id)
         ).first()
@@ -529,13 +707,13 @@ def _digest_person(engine: Engine, person_id: int, at: datetime, render: Render)
                 for row in held
             ]
             subject, body = render(lang, messages)
-            cohorts = {m.cohort_id for m in messages}
+            of_cohorts = {m.cohort_id for m in messages}
             conn.execute(
                 insert(OUTBOX).values(
                     created_at=at,
                     kind="digest",
                     alert_id=None,
-                    cohort_id=cohorts.pop() if len(cohorts) == 1 else None,
+                    cohort_id=of_cohorts.pop() if len(of_cohorts) == 1 else None,
                     project_id=None,
                     person_id=person_id,
                     channel="email",
@@ -556,4 +734,4 @@ def _digest_person(engine: Engine, person_id: int, at: datetime, render: Render)
             .values(status="digested")
         )
     log.info("notify.digest", person_id=person_id, held=len(ids), written=exists is None)
-    return exists is None
+    return DigestReport(int(exists is None), cancelled, cohorts)

@@ -364,6 +364,42 @@ def test_the_digest_and_dispatch_flows_send_a_pending_row_and_a_digest_of_held_r
     assert list(statuses.values()) == ["sent"]  # the digest
 
 
+# --- cohort tags of the dispatch, digest and events runs ----------------------------------------
+
+
+def run_tags(state: Any) -> set[str]:
+    """The ``cohort:`` tags of the flow run a final state belongs to."""
+    run_id = state.state_details.flow_run_id
+    assert run_id is not None
+    with get_client(sync_client=True) as client:
+        return {t for t in client.read_flow_run(run_id).tags if t.startswith("cohort:")}
+
+
+@pytest.mark.skipif(NO_AIOSMTPD, reason="aiosmtpd is not installed (pip install -e '.[dev]')")
+def test_the_events_digest_and_dispatch_runs_are_tagged_with_the_cohorts_they_touched(
+    patok_env: str, app: Patok, smtp_port: tuple[int, Mailbox]
+) -> None:
+    _, mailbox = smtp_port
+    code = unique_code("TAG")
+    organiser = add_organiser(app)
+    make_cohort(app, organiser, code, small_roster())
+    with app.engine.unit_of_work(write=True) as uow:
+        uow.people.set_preferences(organiser, digest=True, lang=None)
+        uow.commit()
+    app.sweeper.sweep(wit(13))  # level 2 to the coordinators (held for the organiser's digest)
+
+    events = events_flow(return_state=True)
+    digested = digest_flow(now=wit(13, 9).isoformat(), return_state=True)
+    dispatched = dispatch_flow(return_state=True)
+    idle = dispatch_flow(return_state=True)
+
+    assert events.result() > 0 and digested.result() == 1
+    assert dispatched.result()["sent"] == len(mailbox.received) > 0
+    tag = f"cohort:{code}"
+    assert run_tags(events) == run_tags(digested) == run_tags(dispatched) == {tag}
+    assert idle.result()["claimed"] == 0 and run_tags(idle) == set()  # touched no cohort
+
+
 # --- deployments ----------------------------------------------------------------------------------
 
 

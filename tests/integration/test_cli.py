@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -425,6 +425,10 @@ def test_demo_simulation_prints_each_days_reminders_escalations_and_an_extension
     out = run("--lang", "en", "demo", "--simulate", "60d").stdout
     assert "reminder" in out and "escalation 1" in out
     assert "decision late" in out  # slow mentors are escalated too
+    # recipients in words, never the programme's codes; the demo cohort has a head of agency
+    assert "→ coach (widyaiswara): " in out and "→ the cohort's coordinators: " in out
+    assert "→ head of the organising agency: kepala.badan@bpsdm.malukuprov.go.id" in out
+    assert "agency_head" not in out and "→ coach: " not in out and "→ coordinator: " not in out
     assert "extension #1 asked by" in out and "extension #1 granted" in out
     totals = out.strip().splitlines()[-1]
     assert totals.startswith("Total:") and "1 extension(s)" in totals
@@ -492,3 +496,104 @@ def test_files_and_databases_that_cannot_be_used_give_one_line_not_a_traceback(
         assert len(lines) == 1 and lines[0].startswith("patok: ") and message in lines[0], (
             done.stderr
         )
+
+
+def _first_due(cli: Cli) -> datetime:
+    """Project 1's current deadline (read from the database, which is quicker than a command)."""
+    with sqlite3.connect(cli.data / "patok.db") as conn:
+        text = conn.execute("SELECT due_at FROM projects WHERE id = 1").fetchone()[0]
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def test_extensions_are_requested_listed_granted_and_refused_from_the_cli(cli: Cli) -> None:
+    due = _first_due(cli)
+    now = ("--now", (due - timedelta(hours=3)).isoformat())
+    calendar = WorkingDayCalendar("Asia/Jayapura")
+    first_date = calendar.add_working_days(calendar.local_date(due), 2)
+    asked = cli(
+        *now,
+        "extend",
+        "request",
+        "1",
+        "--as",
+        PARTICIPANT,
+        "--date",
+        first_date.isoformat(),
+        "--reason",
+        "Data BPS belum terbit",
+    )
+    assert "OK: extension.requested #1 (project 1)" in asked.stdout
+    pending = cli.json(*now, "extend", "list", "--status", "pending", "--as", MENTOR)
+    assert [(e["id"], e["project_id"], e["status"], e["new_due_date"]) for e in pending] == [
+        (1, 1, "pending", first_date.isoformat())
+    ]
+    refused = cli(*now, "extend", "grant", "1", "--as", PARTICIPANT, ok=False)
+    assert refused.returncode == 1 and refused.stderr.startswith("patok: ")
+    assert "tidak berwenang" in refused.stderr
+    granted = cli(*now, "extend", "grant", "1", "--as", MENTOR, "--note", "Silakan").stdout
+    assert "OK: extension.granted #1 — due " in granted
+    assert _first_due(cli) == calendar.end_of_day(first_date).astimezone(UTC)
+    second_date = calendar.add_working_days(first_date, 2)
+    cli(
+        *now,
+        "extend",
+        "request",
+        "1",
+        "--as",
+        PARTICIPANT,
+        "--date",
+        second_date.isoformat(),
+        "--reason",
+        "Narasumber sakit",
+    )
+    out = cli(*now, "extend", "refuse", "2", "--as", ORG, "--note", "Tidak mendesak").stdout
+    assert "OK: extension.refused #2" in out and "due" not in out
+    listed = cli.json("extend", "list", "--cohort", "SBB-2026", "--as", ORG)
+    assert sorted((e["id"], e["status"], e["note"]) for e in listed) == [
+        (1, "granted", "Silakan"),
+        (2, "refused", "Tidak mendesak"),
+    ]
+    assert _first_due(cli) == calendar.end_of_day(first_date).astimezone(UTC)  # unchanged
+
+
+def test_the_head_of_agency_gets_level_3_and_escalations_filter_by_level_and_resolved(
+    cli: Cli, tmp_path: Path
+) -> None:
+    head = "kepala.badan@bpsdm.malukuprov.go.id"
+    refused = cli("cohort", "set-agency-head", "SBB-2026", head, "--as", MENTOR, ok=False)
+    assert refused.returncode == 1 and "tidak berwenang" in refused.stderr
+    bad = cli(
+        *("cohort", "create", "X-3", "--name", "Angkatan X", "--programme", "PKA"),
+        *("--organiser", "BPSDM", "--tz", "WIT", "--start", "2026-01-05"),
+        *("--agency-head", "kepala badan", "--as", ORG),
+        ok=False,
+    )
+    assert bad.returncode == 1 and "bukan alamat e-mail" in bad.stderr
+    assert head in cli("cohort", "set-agency-head", "SBB-2026", head.upper(), "--as", ORG).stdout
+    (listed,) = cli.json("cohort", "list")
+    assert (listed["code"], listed["agency_head_email"]) == ("SBB-2026", head)
+
+    # five working days past the deadline: levels 1-3 at once, swept with the command's --now
+    calendar = WorkingDayCalendar("Asia/Jayapura")
+    day = calendar.add_working_days(calendar.local_date(_first_due(cli)), 5)
+    at = datetime.combine(day, time(8, 0), tzinfo=calendar.tz)
+    report = cli.json("sweep", "--now", at.isoformat())
+    assert datetime.fromisoformat(report["now"]) == at
+    level3 = [r for r in report["raised"] if r["level"] == 3]
+    assert len(level3) == 3 and all(r["recipients"] == [head] for r in level3)
+    assert {r["notify"] for r in level3} == {"agency_head"}
+
+    third = cli.json("escalations", "--level", "3", "--as", ORG)
+    assert len(third) == 3 and {e["level"] for e in third} == {3}
+    assert all(e["resolved_at"] is None for e in third)
+    late_report = tmp_path / "laporan.pdf"
+    late_report.write_bytes(b"%PDF-1.4 laporan diagnosis")
+    cli(
+        *("--now", (at + timedelta(hours=1)).isoformat(), "submit", "1", "--as", PARTICIPANT),
+        *("--file", f"laporan_diagnosis={late_report}"),
+    )
+    resolved = cli.json("escalations", "--status", "resolved", "--as", ORG)
+    assert sorted((e["project_id"], e["level"]) for e in resolved) == [(1, 1), (1, 2), (1, 3)]
+    assert all(e["resolved_at"] for e in resolved)
+    board = cli.json("cohort", "board", "SBB-2026", "--as", ORG)
+    assert board["agency_head_email"] == head

@@ -253,3 +253,106 @@ def test_a_submission_racing_a_sweep_leaves_no_open_escalation_and_the_decision_
         ("approver", 1),
         ("approver", 2),
     ]
+
+
+# --- the head of the organising agency, and recipients named in words ----------------------------
+
+AGENCY_HEAD = "Kepala.Badan@BPSDM.malukuprov.go.id"
+INTERNAL_CODES = ("agency_head", "kepada coach)", "kepada coordinator", "to the coordinator")
+
+
+def test_level_3_reaches_the_head_of_the_organising_agency_once_a_coordinator_sets_one(
+    app: Patok, cohort: tuple[int, int]
+) -> None:
+    organiser, project = cohort
+    stored = app.cohorts.set_agency_head(organiser, "SW-1", AGENCY_HEAD)
+    assert stored == "kepala.badan@bpsdm.malukuprov.go.id"  # normalised
+    report = app.sweeper.sweep(wit(17))
+    level3 = [r for r in report.raised if r.level == 3]
+    assert {r.project_id for r in level3} >= {project}
+    assert all(r.recipients == [stored] for r in level3)
+    rows = [r for r in outbox(app) if r.project_id == project and r.kind == "escalation"]
+    (to_head,) = [r for r in rows if r.address == stored]
+    assert to_head.person_id is None and to_head.status == "pending"
+    assert "kepada kepala instansi penyelenggara)" in to_head.body
+    assert "Eskalasi tingkat 3" in to_head.subject
+    for row in rows:
+        assert not any(code in row.body or code in row.subject for code in INTERNAL_CODES)
+
+
+def test_without_a_head_of_agency_level_3_goes_to_the_coordinators_and_says_why(
+    app: Patok, cohort: tuple[int, int]
+) -> None:
+    _, project = cohort
+    report = app.sweeper.sweep(wit(17))
+    (level3,) = [r for r in report.raised if r.project_id == project and r.level == 3]
+    assert level3.notify == "agency_head"
+    assert "koordinator@bpsdm.example.go.id" in level3.recipients
+    rows = [r for r in outbox(app) if r.project_id == project and r.kind == "escalation"]
+    fallback = [r for r in rows if "tingkat 3" in r.subject]
+    assert {r.address for r in fallback} == set(level3.recipients)
+    assert all(
+        "kepada koordinator angkatan, karena kepala instansi penyelenggara belum ditetapkan"
+        in r.body
+        for r in fallback
+    )
+    coach = next(r for r in rows if "tingkat 1" in r.subject)
+    assert "kepada coach (widyaiswara))" in coach.body
+    for row in rows:
+        assert not any(code in row.body or code in row.subject for code in INTERNAL_CODES)
+
+
+def test_only_a_coordinator_sets_the_head_of_agency_to_a_valid_address_and_it_is_audited(
+    app: Patok, cohort: tuple[int, int]
+) -> None:
+    from domain.errors import Forbidden, ValidationFailed
+
+    organiser, project = cohort
+    with app.engine.unit_of_work() as uow:
+        view = uow.projects.load(project, 0)
+        cohort_id = view.cohort_id
+    before = app.queries.verify_audit().entries
+    with pytest.raises(Forbidden):
+        app.cohorts.set_agency_head(view.mentor_id, "SW-1", AGENCY_HEAD)
+    for bad in ("kepala badan", "kepala@", "x" * 250 + "@a.go.id"):
+        with pytest.raises(ValidationFailed, match="e-mail"):
+            app.cohorts.set_agency_head(organiser, "SW-1", bad)
+    assert app.cohorts.agency_heads([cohort_id]) == {cohort_id: None}
+    assert app.queries.verify_audit().entries == before  # nothing stored
+    app.cohorts.set_agency_head(organiser, "SW-1", "kepala.lama@malukuprov.go.id")
+    app.cohorts.set_agency_head(organiser, "SW-1", AGENCY_HEAD)
+    assert app.cohorts.agency_heads([cohort_id]) == {cohort_id: AGENCY_HEAD.lower()}
+    audit = app.queries.verify_audit()
+    assert audit.fault is None and audit.entries == before + 2
+    with app.engine.unit_of_work() as uow:
+        entries = uow.audit.stream(f"cohort:{cohort_id}")
+    assert [e.action for e in entries[-2:]] == ["cohort.agency_head_set"] * 2
+    assert '"previous":"kepala.lama@malukuprov.go.id"' in entries[-1].payload_json
+
+
+# --- Apprise ------------------------------------------------------------------------------------
+
+
+def test_with_apprise_urls_set_each_alert_is_queued_once_per_url_and_no_url_is_stored(
+    app: Patok, cohort: tuple[int, int]
+) -> None:
+    from adapters.notify.sweeping import build_sweeper
+    from adapters.settings import Settings
+
+    urls = ["tgram://123456:rahasia-bot/-100200300", "json://127.0.0.1:9/patok"]
+    sweeper = build_sweeper(app.engine, Settings(apprise_urls=urls, lang="en"))
+    report = sweeper.sweep(wit(11))
+    assert report.raised
+    again = sweeper.sweep(wit(11))
+    assert again.raised == []
+    rows = [r for r in outbox(app) if r.channel == "apprise"]
+    assert len(rows) == len(report.raised) * len(urls)
+    by_alert: dict[int | None, set[str]] = {}
+    for r in rows:
+        by_alert.setdefault(r.alert_id, set()).add(r.address)
+    assert set(by_alert) == {r.alert_id for r in report.raised}
+    assert all(addresses == set(sweeper.apprise_targets) for addresses in by_alert.values())
+    assert all(r.address.startswith("configured:") and r.status == "pending" for r in rows)
+    assert not any("rahasia" in (r.address + r.dedupe_key + r.payload) for r in rows)
+    assert all(r.lang == "en" and r.subject.startswith("[patok] Escalation level 1") for r in rows)
+    assert report.queued == count(app, OutboxRow)
