@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime, time
-from typing import Protocol, runtime_checkable
 
 import structlog
 from pydantic import TypeAdapter, ValidationError
@@ -41,28 +40,6 @@ from states.ports import NewProject, StageClocks, UnitOfWork
 log = structlog.get_logger("patok.cohorts")
 _EMAIL: TypeAdapter[str] = TypeAdapter(Email)
 MAX_EMAIL = 254
-
-
-@runtime_checkable
-class AgencyHeadStore(Protocol):
-    """Reads and writes the head of a cohort's organising agency (implemented by the alert
-    store, which the sweep reads it from)."""
-
-    def agency_heads(self, cohort_ids: Sequence[int]) -> dict[int, str | None]:
-        """Each cohort's head of agency e-mail, None where none is set."""
-        ...
-
-    def set_agency_head(self, cohort_id: int, email: str | None) -> None:
-        """Set (or clear, with None) a cohort's head of agency e-mail."""
-        ...
-
-
-def agency_head_store(uow: UnitOfWork) -> AgencyHeadStore:
-    """The unit of work's store of heads of agency (its alert store)."""
-    store = uow.alerts
-    if not isinstance(store, AgencyHeadStore):
-        raise RuntimeError("this store keeps no head of the organising agency")
-    return store
 
 
 def check_agency_head(email: str) -> str:
@@ -116,7 +93,7 @@ class CohortService:
             uow.cohorts.add_member(cohort_id, cmd.actor_id, Role.COORDINATOR)
             extra: dict[str, str] = {}
             if head_email is not None:
-                agency_head_store(uow).set_agency_head(cohort_id, head_email)
+                uow.cohorts.set_agency_head(cohort_id, head_email)
                 extra["agency_head_email"] = head_email
             head = append_event(
                 uow,
@@ -156,7 +133,7 @@ class CohortService:
                 actor=f"person {actor_id}",
                 target=f"angkatan {cohort.code}",
             )
-            store = agency_head_store(uow)
+            store = uow.cohorts
             previous = store.agency_heads([cohort.id]).get(cohort.id)
             store.set_agency_head(cohort.id, value)
             append_cohort_event(
@@ -174,7 +151,7 @@ class CohortService:
     def agency_heads(self, cohort_ids: Sequence[int]) -> dict[int, str | None]:
         """The head of agency e-mail of each of these cohorts (None where none is set)."""
         with self._engine.unit_of_work() as uow:
-            return agency_head_store(uow).agency_heads(cohort_ids)
+            return uow.cohorts.agency_heads(cohort_ids)
 
     def import_roster(self, cmd: ImportRoster, source: str = "roster") -> dict[str, int]:
         """Import a roster: every person, role and project, or nothing at all."""

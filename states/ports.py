@@ -378,6 +378,18 @@ class CohortStore(Protocol):
         """A stored programme snapshot; immutable, so callers may cache it."""
         ...
 
+    def coordinators(self, cohort_ids: Sequence[int]) -> dict[int, list[int]]:
+        """The coordinators (person ids, ascending) of each of these cohorts, in one read."""
+        ...
+
+    def agency_heads(self, cohort_ids: Sequence[int]) -> dict[int, str | None]:
+        """Each cohort's head of the organising agency (e-mail), None where none is set."""
+        ...
+
+    def set_agency_head(self, cohort_id: int, email: str | None) -> None:
+        """Set (or clear, with None) a cohort's head of the organising agency."""
+        ...
+
 
 class PersonStore(Protocol):
     """People, found by id, NIP or e-mail."""

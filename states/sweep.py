@@ -20,7 +20,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import structlog
 
@@ -96,25 +96,10 @@ class SweepReport:
         return sum(1 for r in self.raised if r.kind == AlertKind.ESCALATION.value)
 
 
-@runtime_checkable
-class CoordinatorLookup(Protocol):
-    """Coordinators of many cohorts in one read (the SQL alert store has it; a store without it
-    is asked cohort by cohort)."""
-
-    def coordinators(self, cohort_ids: Sequence[int]) -> dict[int, list[int]]:
-        """The coordinators' person ids of each cohort."""
-        ...
-
-
 def _coordinators(uow: UnitOfWork, cohort_ids: set[int]) -> dict[int, list[int]]:
     """The coordinators of each cohort a batch touches: one query, not one per cohort (a batch of
     due stages may span hundreds of cohorts)."""
-    if isinstance(uow.alerts, CoordinatorLookup):
-        return uow.alerts.coordinators(sorted(cohort_ids))
-    return {
-        cid: [pid for pid, role in uow.cohorts.members(cid) if role is Role.COORDINATOR]
-        for cid in cohort_ids
-    }
+    return uow.cohorts.coordinators(sorted(cohort_ids))
 
 
 def active_clock(

@@ -142,6 +142,7 @@ class FakeState:
     people: dict[int, Person] = field(default_factory=dict)
     cohorts: dict[int, Cohort] = field(default_factory=dict)
     cohort_heads: dict[int, str] = field(default_factory=dict)
+    agency_heads: dict[int, str | None] = field(default_factory=dict)
     members: dict[tuple[int, int, Role], None] = field(default_factory=dict)
     programmes: dict[str, str] = field(default_factory=dict)
     projects: dict[int, ChangeProject] = field(default_factory=dict)
@@ -572,6 +573,23 @@ class FakeCohortStore:
         """How many projects the cohort has (as SqlCohortStore offers)."""
         return sum(1 for p in self._s.projects.values() if p.cohort_id == cohort_id)
 
+    def coordinators(self, cohort_ids: Sequence[int]) -> dict[int, list[int]]:
+        """The coordinators of each of these cohorts, ascending."""
+        return {
+            cid: sorted(
+                pid for (c, pid, role) in self._s.members if c == cid and role is Role.COORDINATOR
+            )
+            for cid in sorted(set(cohort_ids))
+        }
+
+    def agency_heads(self, cohort_ids: Sequence[int]) -> dict[int, str | None]:
+        """Each cohort's head of the organising agency, None where none is set."""
+        return {cid: self._s.agency_heads.get(cid) for cid in sorted(set(cohort_ids))}
+
+    def set_agency_head(self, cohort_id: int, email: str | None) -> None:
+        """Set (or clear) a cohort's head of the organising agency."""
+        self._s.agency_heads[cohort_id] = email
+
 
 class FakePersonStore:
     """People by id, NIP or e-mail, in memory."""
@@ -731,7 +749,7 @@ class FakeAlertStore:
                     participant_id=p.participant_id,
                     mentor_id=p.mentor_id,
                     coach_id=p.coach_id,
-                    agency_head_email=None,
+                    agency_head_email=self._s.agency_heads.get(p.cohort_id),
                 )
             )
         return out

@@ -53,7 +53,6 @@ ON CONFLICT (dedupe_key) DO NOTHING
 """
 
 
-_SET_AGENCY_HEAD = "UPDATE cohorts SET agency_head_email = :email WHERE id = :cid"
 
 
 def _parse(raw: RawSql, value: object) -> datetime | None:
@@ -186,41 +185,6 @@ class SqlAlertStore:
             ],
         )
         return len(messages)
-
-    def agency_heads(self, cohort_ids: Sequence[int]) -> dict[int, str | None]:
-        """The e-mail of each cohort's head of the organising agency (None where none is set)."""
-        wanted = sorted(set(cohort_ids))
-        if not wanted:
-            return {}
-        found: dict[int, str | None] = dict.fromkeys(wanted)
-        marks = ", ".join(f":c{n}" for n in range(len(wanted)))
-        rows = self._raw.all(
-            f"SELECT id, agency_head_email FROM cohorts WHERE id IN ({marks})",
-            {f"c{n}": cid for n, cid in enumerate(wanted)},
-        )
-        for cid, email in rows:
-            found[int(cid)] = None if email is None else str(email)
-        return found
-
-    def coordinators(self, cohort_ids: Sequence[int]) -> dict[int, list[int]]:
-        """The coordinators (person ids, ascending) of each of these cohorts, in one query."""
-        wanted = sorted(set(cohort_ids))
-        found: dict[int, list[int]] = {cid: [] for cid in wanted}
-        if not wanted:
-            return found
-        marks = ", ".join(f":c{n}" for n in range(len(wanted)))
-        rows = self._raw.all(
-            "SELECT cohort_id, person_id FROM cohort_members "
-            f"WHERE role = 'coordinator' AND cohort_id IN ({marks}) ORDER BY cohort_id, person_id",
-            {f"c{n}": cid for n, cid in enumerate(wanted)},
-        )
-        for cid, pid in rows:
-            found[int(cid)].append(int(pid))
-        return found
-
-    def set_agency_head(self, cohort_id: int, email: str | None) -> None:
-        """Set (or, with None, clear) a cohort's head of the organising agency."""
-        self._raw.execute(_SET_AGENCY_HEAD, {"cid": cohort_id, "email": email})
 
     def listing(
         self, cohort_id: int | None, kind: str | None, level: int | None, open_only: bool | None

@@ -211,6 +211,39 @@ class SqlCohortStore:
             or 0
         )
 
+    def coordinators(self, cohort_ids: Sequence[int]) -> dict[int, list[int]]:
+        """The coordinators (person ids, ascending) of each of these cohorts, in one query."""
+        found: dict[int, list[int]] = {cid: [] for cid in sorted(set(cohort_ids))}
+        if not found:
+            return found
+        rows = self._session_of().execute(
+            select(MembershipRow.cohort_id, MembershipRow.person_id)
+            .where(MembershipRow.role == Role.COORDINATOR.value)
+            .where(MembershipRow.cohort_id.in_(list(found)))
+            .order_by(MembershipRow.cohort_id, MembershipRow.person_id)
+        )
+        for cid, pid in rows:
+            found[int(cid)].append(int(pid))
+        return found
+
+    def agency_heads(self, cohort_ids: Sequence[int]) -> dict[int, str | None]:
+        """The e-mail of each cohort's head of the organising agency (None where none is set)."""
+        found: dict[int, str | None] = dict.fromkeys(sorted(set(cohort_ids)))
+        if not found:
+            return found
+        rows = self._session_of().execute(
+            select(CohortRow.id, CohortRow.agency_head_email).where(CohortRow.id.in_(list(found)))
+        )
+        for cid, email in rows:
+            found[int(cid)] = None if email is None else str(email)
+        return found
+
+    def set_agency_head(self, cohort_id: int, email: str | None) -> None:
+        """Set (or, with None, clear) a cohort's head of the organising agency."""
+        row = self._session_of().get(CohortRow, cohort_id)
+        if row is not None:
+            row.agency_head_email = email
+
 
 class SqlPersonStore:
     """People by id, NIP or e-mail."""
