@@ -44,6 +44,34 @@ class ChangeGroup(Command):
     remove_hosts: tuple[str, ...] = ()
 
 
+class ChangeHost(Command):
+    """A coordinator corrects a host partner: any field given replaces the recorded one (its code
+    stays); the contact's fields merge with the recorded contact (``clear_contact`` drops it)."""
+
+    cohort_code: str
+    code: str
+    agency: str | None = Field(default=None, max_length=200)
+    unit: str | None = Field(default=None, max_length=300)
+    city: str | None = Field(default=None, max_length=120)
+    timezone: str | None = Field(default=None, max_length=32)
+    province: str | None = Field(default=None, max_length=120)
+    focus: str | None = Field(default=None, max_length=4000)
+    reasons: tuple[str, ...] | None = None
+    contact_name: str | None = Field(default=None, max_length=200)
+    contact_role: str | None = Field(default=None, max_length=200)
+    contact_phone: str | None = Field(default=None, max_length=24)
+    contact_email: str | None = Field(default=None, max_length=254)
+    clear_contact: bool = False
+
+
+class RemoveHost(Command):
+    """A coordinator removes a host partner no lesson and no agenda item refers to (it is taken
+    out of the groups that studied it)."""
+
+    cohort_code: str
+    code: str
+
+
 class UploadGroupReport(Command):
     """A member (or a coordinator) uploads the group's report; a new upload is a new version."""
 
@@ -57,6 +85,35 @@ class PlanVisit(Command):
 
     cohort_code: str
     visit: VisitSpec
+
+
+class ChangeVisit(Command):
+    """A coordinator changes a planned visit: its days, host agency, city, zone or note (a field
+    given replaces the recorded one), the groups it books (their members join or leave with
+    them), single participants and companions (NIP or e-mail)."""
+
+    cohort_code: str
+    code: str
+    start: date | None = None
+    end: date | None = None
+    host_agency: str | None = Field(default=None, max_length=200)
+    city: str | None = Field(default=None, max_length=120)
+    timezone: str | None = Field(default=None, max_length=32)
+    note: str | None = Field(default=None, max_length=4000)
+    add_groups: tuple[str, ...] = ()
+    remove_groups: tuple[str, ...] = ()
+    add_participants: tuple[str, ...] = ()
+    remove_participants: tuple[str, ...] = ()
+    add_companions: tuple[str, ...] = ()
+    remove_companions: tuple[str, ...] = ()
+
+
+class CancelVisit(Command):
+    """A coordinator cancels a visit that has not ended yet, with a reason (kept in the audit)."""
+
+    cohort_code: str
+    code: str
+    reason: str = Field(default="", max_length=2000)
 
 
 class AddAgendaItem(Command):

@@ -8,7 +8,8 @@
 * A **visit** takes participants to a host agency in a city over one or more days, with agenda
   items per host unit (and group), and the mentors and committee who accompany them. A visit day on
   a weekend or public holiday in the host's time zone is a warning; a participant booked on two
-  visits whose days overlap is an error.
+  visits whose days overlap is an error. A visit that booked groups keeps their members as its
+  participants until it ends: a change of a group's members changes those visits too.
 
 Inputs arrive as *specs* (:class:`HostSpec`, :class:`GroupSpec`, :class:`VisitSpec`) that name
 hosts, groups and people by code, NIP or e-mail, each with the location it came from (a line and
@@ -44,6 +45,7 @@ __all__ = [
     "Visit",
     "VisitSpec",
     "VisitStatus",
+    "agenda_outside",
     "check_group",
     "check_host",
     "check_visit",
@@ -167,6 +169,10 @@ class Visit(_Entity):
     agenda: tuple[AgendaItem, ...] = ()
     participant_ids: tuple[int, ...] = ()
     companions: tuple[Companion, ...] = ()
+    group_ids: tuple[int, ...] = ()
+    """The groups the visit booked: their members are among its participants, and they follow
+    the group while the visit has not ended (a member added to the group joins the visit, one
+    removed from it leaves)."""
 
     def status(self, today: date) -> VisitStatus:
         """Planned before its first day, under way during it, done after its last day."""
@@ -290,6 +296,12 @@ def _required(problems: Problems, spec: _Spec, names: Iterable[tuple[str, str | 
             problems.add(spec.at(name), "wajib diisi", "is required")
 
 
+def _contact_at(spec: HostSpec, name: str) -> Where:
+    """Where a contact's field came from: its own location if the spec has one, else the
+    contact's."""
+    return spec.where.get(name) or spec.at("contact")
+
+
 def check_host(spec: HostSpec) -> Problems:
     """Problems of a host partner on its own: its code, the fields it needs, zone and contact."""
     out = Problems()
@@ -309,17 +321,19 @@ def check_host(spec: HostSpec) -> Problems:
     if contact is not None:
         if _blank(contact.name):
             out.add(
-                spec.at("contact"), "nama narahubung wajib diisi", "the contact's name is required"
+                _contact_at(spec, "contact_name"),
+                "nama narahubung wajib diisi",
+                "the contact's name is required",
             )
         if contact.email and not _EMAIL.match(contact.email):
             out.add(
-                spec.at("contact"),
+                _contact_at(spec, "contact_email"),
                 f"{contact.email!r} bukan alamat e-mail yang sah",
                 f"{contact.email!r} is not a valid e-mail address",
             )
         if contact.phone and not _PHONE.match(contact.phone):
             out.add(
-                spec.at("contact"),
+                _contact_at(spec, "contact_phone"),
                 f"nomor telepon {contact.phone!r} tidak sah",
                 f"phone number {contact.phone!r} is invalid",
             )
@@ -393,6 +407,11 @@ def visit_dates(spec: VisitSpec) -> tuple[date | None, date | None]:
     start = spec.start or (min(days) if days else None)
     end = spec.end or (max(days) if days else None)
     return start, end
+
+
+def agenda_outside(agenda: Iterable[AgendaItem], start: date, end: date) -> list[AgendaItem]:
+    """The agenda items whose day falls outside ``start``..``end`` (new dates of a visit)."""
+    return [item for item in agenda if not start <= item.day <= end]
 
 
 def days_overlap(a_start: date, a_end: date, b_start: date, b_end: date) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from domain.errors import Forbidden
-from domain.roles import Action, Role
+from domain.roles import ACTION_WORDS, ROLE_WORDS, Action, Role
 
 _STAFF = frozenset({Role.COORDINATOR, Role.COACH, Role.EXAMINER})
 _ANYONE_RELATED = frozenset(Role)
@@ -66,20 +66,30 @@ def require(
     actor: str = "",
     target: str = "",
 ) -> None:
-    """Raise :class:`Forbidden`, naming who may, unless the actor may perform ``action``."""
+    """Raise :class:`Forbidden` unless the actor may perform ``action``: the refusal says in words
+    what was refused (e.g. "may not score this seminar"), on what, the actor's roles there and
+    who may. The action's code stays in the details (``action``) for programs."""
     if is_allowed(relations, action, approvers):
         return
-    who = ", ".join(sorted(r.value for r in allowed_roles(action, approvers))) or "-"
-    have = ", ".join(sorted(r.value for r in relations)) or "tidak ada / none"
+    allowed = allowed_roles(action, approvers)
+    what_id, what_en = ACTION_WORDS[action]
+    on = f" — {target}" if target else ""
     raise Forbidden(
-        f"{actor} tidak berwenang melakukan '{action.value}' pada {target} "
-        f"(peran Anda: {have}; yang berwenang: {who})",
-        f"{actor} may not '{action.value}' on {target} (your roles there: "
-        f"{have if relations else 'none'}; allowed: {who})",
+        f"{actor} tidak berwenang {what_id}{on} (peran Anda: {_roles(relations, 0)}; "
+        f"yang berwenang: {_roles(allowed, 0)})",
+        f"{actor} may not {what_en}{on} (your roles there: {_roles(relations, 1)}; "
+        f"allowed: {_roles(allowed, 1)})",
         action=action.value,
         relations=sorted(r.value for r in relations),
-        allowed=sorted(r.value for r in allowed_roles(action, approvers)),
+        allowed=sorted(r.value for r in allowed),
     )
+
+
+def _roles(roles: Collection[Role], side: int) -> str:
+    """Roles in words, in the order of their codes; "none" (in the language) when there are none."""
+    if not roles:
+        return ("tidak ada", "none")[side]
+    return ", ".join(ROLE_WORDS[r][side] for r in sorted(roles, key=lambda r: r.value))
 
 
 def require_in_scope(scope_cohort_id: int | None, cohort_id: int, *, target: str = "") -> None:
@@ -99,16 +109,20 @@ def require_in_scope(scope_cohort_id: int | None, cohort_id: int, *, target: str
     )
 
 
-def require_organiser(is_organiser: bool, *, actor: str = "", what: str = "") -> None:
+def require_organiser(
+    is_organiser: bool, *, actor: str = "", what: str = "", what_en: str | None = None
+) -> None:
     """Raise :class:`Forbidden` unless the actor is an organiser (may create cohorts).
 
     Organisers run the installation-wide operations — a sweep, a dispatch, the digests, the audit
-    verification — and register people, as they do from the CLI."""
+    verification — and register people, as they do from the CLI. ``what`` says in words what was
+    refused (in Bahasa Indonesia; ``what_en`` in English, else ``what`` in both)."""
     if is_organiser:
         return
+    english = what if what_en is None else what_en
     raise Forbidden(
         f"{actor} bukan penyelenggara; hanya penyelenggara yang boleh {what}".strip(),
-        f"{actor} is not an organiser; only organisers may {what}".strip(),
+        f"{actor} is not an organiser; only organisers may {english}".strip(),
         action=what,
         relations=[],
         allowed=["organiser"],

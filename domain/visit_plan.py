@@ -414,7 +414,17 @@ _PlanLoader.yaml_implicit_resolvers = {
 
 
 def _parse_yaml(text: str, source: str, problems: Problems) -> BenchmarkPlan:
-    loader = _PlanLoader(text)
+    try:
+        loader = _PlanLoader(text)  # reads the whole text: a control character stops it here
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        code = f"U+{error.character:04X}" if isinstance(error.character, int) else "?"
+        problems.add(
+            (f"{source} baris {line}", f"{source} line {line}"),
+            f"YAML tidak sah: karakter kendali {code} tidak diizinkan",
+            f"invalid YAML: the control character {code} is not allowed",
+        )
+        return BenchmarkPlan(source=source)
     try:
         node = loader.get_single_node()
         data: Any = loader.construct_document(node) if node is not None else None

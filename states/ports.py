@@ -615,6 +615,44 @@ class BenchmarkStore(Protocol):
         """The visits (of any cohort) these people are booked on as participants."""
         ...
 
+    def set_visit_groups(self, visit_id: int, group_ids: Sequence[int]) -> None:
+        """Record exactly these groups as booked by the visit."""
+        ...
+
+    def set_visit_participants(self, visit_id: int, project_ids: Sequence[int]) -> None:
+        """Make exactly these projects the visit's participants."""
+        ...
+
+    def set_visit_companions(self, visit_id: int, companions: Sequence[tuple[int, str]]) -> None:
+        """Make exactly these (person, role) the visit's companions."""
+        ...
+
+    def update_visit(
+        self,
+        visit_id: int,
+        *,
+        host_agency: str,
+        city: str,
+        timezone: str,
+        start_date: date,
+        end_date: date,
+        note: str,
+    ) -> None:
+        """Change a visit's host agency, city, zone, days and note."""
+        ...
+
+    def remove_visit(self, visit_id: int) -> None:
+        """Delete a visit with its agenda, participants, companions and booked groups."""
+        ...
+
+    def update_host(self, host_id: int, host: NewHost) -> None:
+        """Replace a host partner's fields (its cohort and code stay)."""
+        ...
+
+    def remove_host(self, host_id: int) -> None:
+        """Delete a host partner and its place among groups' host units."""
+        ...
+
 
 class ContentStore(Protocol):
     """Lessons, adoption decisions and milestones of change projects."""

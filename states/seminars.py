@@ -160,24 +160,26 @@ class Seminars:
             problems = Problems()
             if cmd.kind not in programme.seminars:
                 problems.add(
-                    ("--kind", "--kind"),
+                    ("kind", "kind"),
                     f"program {programme.code} tidak menyelenggarakan seminar {cmd.kind.value} "
                     f"({', '.join(programme.seminars)})",
                     f"programme {programme.code} holds no {cmd.kind.value} seminar "
                     f"({', '.join(programme.seminars)})",
                 )
             if cmd.starts_at.tzinfo is None:
-                problems.add(("--at", "--at"), "waktu harus dengan zona", "the time needs a zone")
+                problems.add(
+                    ("starts_at", "starts_at"), "waktu harus dengan zona", "the time needs a zone"
+                )
             examiners: list[int] = []
             for ref in dict.fromkeys(cmd.examiners):
                 found = index.staff(
-                    ref, ("--examiner", "--examiner"), problems, frozenset({Role.EXAMINER})
+                    ref, ("examiners", "examiners"), problems, frozenset({Role.EXAMINER})
                 )
                 if found is not None:
                     examiners.append(found[0])
             if not cmd.examiners:
                 problems.add(
-                    ("--examiner", "--examiner"),
+                    ("examiners", "examiners"),
                     "sesi seminar perlu minimal satu penguji",
                     "a seminar session needs at least one examiner",
                 )
@@ -224,12 +226,12 @@ class Seminars:
             chosen: int | None = None
             if cmd.examiner is not None:
                 found = index.staff(
-                    cmd.examiner, ("--examiner", "--examiner"), problems, frozenset({Role.EXAMINER})
+                    cmd.examiner, ("examiner", "examiner"), problems, frozenset({Role.EXAMINER})
                 )
                 if found is not None and found[0] not in session.examiner_ids:
                     names = ", ".join(index.people[e].name for e in session.examiner_ids)
                     problems.add(
-                        ("--examiner", "--examiner"),
+                        ("examiner", "examiner"),
                         f"{cmd.examiner} bukan penguji sesi {session.id} ({names})",
                         f"{cmd.examiner} is not an examiner of session {session.id} ({names})",
                     )
@@ -237,7 +239,7 @@ class Seminars:
                     chosen = found[0]
             projects: list[int] = []
             for ref in cmd.participants:
-                pid = index.project(ref, ("PARTICIPANT", "PARTICIPANT"), problems)
+                pid = index.project(ref, ("participants", "participants"), problems)
                 if pid is None:
                     continue
                 if pid in scheduled or pid in projects:
@@ -250,7 +252,7 @@ class Seminars:
                 projects.append(pid)
             if not cmd.participants:
                 problems.add(
-                    ("PARTICIPANT", "PARTICIPANT"), "sebutkan peserta", "name the participants"
+                    ("participants", "participants"), "sebutkan peserta", "name the participants"
                 )
             problems.raise_if_any("Penjadwalan ditolak", "Scheduling refused")
             load = _load(existing, session.examiner_ids)

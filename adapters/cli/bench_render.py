@@ -111,6 +111,7 @@ def visit_json(
         "to": v.end_date.isoformat(),
         "status": v.status(o.today).value,
         "note": v.note,
+        "groups": [groups[g] for g in v.group_ids if g in groups],
         "agenda": [
             {
                 "date": a.day.isoformat(),
@@ -198,6 +199,12 @@ def print_visits(o: Overview, lang: Lang, console: Console | None = None) -> Non
             f"{pick(state[v.status(o.today).value], lang)}; "
             f"{len(v.participant_ids)} {'participants' if lang == 'en' else 'peserta'}, "
             f"{len(v.companions)} {'companions' if lang == 'en' else 'pendamping'}"
+            + (
+                f"; {'groups' if lang == 'en' else 'kelompok'} "
+                + ", ".join(groups[g] for g in v.group_ids if g in groups)
+                if v.group_ids
+                else ""
+            )
         )
         table = Table(show_header=True)
         for col in ("Tanggal/Date", "Jam/Time", "Unit", "Kelompok/Group", "Topik/Topic"):

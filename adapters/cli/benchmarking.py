@@ -25,23 +25,27 @@ from adapters.cli.common import (
 from domain.bench_commands import (
     AddAgendaItem,
     AddMilestone,
+    CancelVisit,
     ChangeGroup,
+    ChangeHost,
+    ChangeVisit,
     DecideAdoption,
     FormGroup,
     ImportPlan,
     PlanVisit,
     RecordHost,
     RecordLesson,
+    RemoveHost,
     RemoveLesson,
     ReportMilestone,
     UploadGroupReport,
 )
-from domain.benchmarking import AgendaSpec, Contact, GroupSpec, HostSpec, VisitSpec
+from domain.benchmarking import AgendaSpec, Contact, GroupSpec, HostSpec, VisitSpec, VisitStatus
 from domain.content import AdoptionKind, MilestoneStatus, MilestoneTerm
 from domain.errors import NotFound, PlanError, ValidationFailed
 from domain.model import ArtifactUpload
 from domain.visit_plan import parse_plan, plan_format
-from states.benchmarking import PlanOutcome
+from states.benchmarking import PlanOutcome, VisitOutcome
 from states.content import ContentResult
 
 host_app = typer.Typer(help="Mitra benchmarking (lokus) / host partners.", no_args_is_help=True)
@@ -164,6 +168,8 @@ def host_add(
             "city": _opt("--city"),
             "timezone": _opt("--tz"),
             "contact": _opt("--contact-name"),
+            "contact_phone": _opt("--contact-phone"),
+            "contact_email": _opt("--contact-email"),
         },
     )
     _planned(
@@ -171,6 +177,63 @@ def host_add(
             RecordHost(actor_id=actor_id(who), cohort_code=cohort, host=spec)
         )
     )
+
+
+@host_app.command("change")
+@refusals
+def host_change(
+    cohort: str,
+    code: str,
+    who: As,
+    agency: Annotated[str | None, typer.Option(help="Instansi tuan rumah / host agency")] = None,
+    unit: Annotated[str | None, typer.Option(help="Unit (OPD) tuan rumah / host unit")] = None,
+    city: Annotated[str | None, typer.Option(help="Kota / city")] = None,
+    tz: Annotated[str | None, typer.Option("--tz", help="WIB, WITA or WIT")] = None,
+    province: Annotated[str | None, typer.Option(help="Provinsi / province")] = None,
+    focus: Annotated[str | None, typer.Option(help="Yang dipelajari di sana / focus")] = None,
+    reason: Annotated[
+        list[str] | None,
+        typer.Option(help="Alasan dipilih (mengganti semua) / why chosen (replaces all)"),
+    ] = None,
+    contact_name: Annotated[str | None, typer.Option(help="Narahubung / contact person")] = None,
+    contact_role: Annotated[str | None, typer.Option(help="Jabatan narahubung")] = None,
+    contact_phone: Annotated[str | None, typer.Option()] = None,
+    contact_email: Annotated[str | None, typer.Option()] = None,
+    no_contact: Annotated[
+        bool, typer.Option("--no-contact", help="Hapus narahubung / remove the contact")
+    ] = False,
+) -> None:
+    """Ubah data mitra benchmarking / correct a host partner (only the options given change)."""
+    host = patok().planning.change_host(
+        ChangeHost(
+            actor_id=actor_id(who),
+            cohort_code=cohort,
+            code=code,
+            agency=agency,
+            unit=unit,
+            city=city,
+            timezone=tz,
+            province=province,
+            focus=focus,
+            reasons=tuple(reason) if reason else None,
+            contact_name=contact_name,
+            contact_role=contact_role,
+            contact_phone=contact_phone,
+            contact_email=contact_email,
+            clear_contact=no_contact,
+        )
+    )
+    typer.echo(f"OK: host.changed — {host.code}: {host.label()}, {host.city}")
+
+
+@host_app.command("remove")
+@refusals
+def host_remove(cohort: str, code: str, who: As) -> None:
+    """Hapus mitra yang tidak dirujuk pelajaran atau agenda / remove an unreferenced host."""
+    host = patok().planning.remove_host(
+        RemoveHost(actor_id=actor_id(who), cohort_code=cohort, code=code)
+    )
+    typer.echo(f"OK: host.removed — {host.code}: {host.label()}")
 
 
 @host_app.command("list")
@@ -249,6 +312,15 @@ def group_change(
     typer.echo(
         f"OK: group.changed — {group.code}: {len(group.member_ids)} members, {len(group.host_ids)} hosts"
     )
+    overview = patok().planning.overview(cohort, actor_id(who))
+    following = [
+        v.code
+        for v in overview.visits
+        if group.id in v.group_ids and v.status(overview.today) is not VisitStatus.DONE
+    ]
+    if following:
+        label = "visits following the group" if state().lang == "en" else "kunjungan kelompok"
+        typer.echo(f"{label}: {', '.join(following)}")
 
 
 @group_app.command("list")
@@ -349,6 +421,80 @@ def visit_plan(
     _planned(
         patok().planning.plan_visit(
             PlanVisit(actor_id=actor_id(who), cohort_code=cohort, visit=spec)
+        )
+    )
+
+
+def _visit_done(result: VisitOutcome) -> None:
+    lang = state().lang
+    v = result.visit
+    people = "participants" if lang == "en" else "peserta"
+    typer.echo(
+        f"OK: {result.event} — {v.code}: {v.start_date:%d-%m-%Y} – {v.end_date:%d-%m-%Y}, "
+        f"{len(v.participant_ids)} {people}"
+    )
+    warn(result.warnings(lang))
+
+
+@visit_app.command("change")
+@refusals
+def visit_change(
+    cohort: str,
+    code: str,
+    who: As,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Hari pertama baru / new first day")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Hari terakhir baru / new last day")
+    ] = None,
+    host: Annotated[str | None, typer.Option(help="Instansi tuan rumah / host agency")] = None,
+    city: Annotated[str | None, typer.Option(help="Kota / city")] = None,
+    tz: Annotated[str | None, typer.Option("--tz", help="WIB, WITA or WIT")] = None,
+    note: Annotated[str | None, typer.Option()] = None,
+    add_group: Many = None,
+    remove_group: Many = None,
+    add_participant: Many = None,
+    remove_participant: Many = None,
+    add_companion: Many = None,
+    remove_companion: Many = None,
+) -> None:
+    """Ubah kunjungan / change a visit: days, place, groups, participants, companions."""
+    _visit_done(
+        patok().planning.change_visit(
+            ChangeVisit(
+                actor_id=actor_id(who),
+                cohort_code=cohort,
+                code=code,
+                start=parse_date(date_from, "--from") if date_from else None,
+                end=parse_date(date_to, "--to") if date_to else None,
+                host_agency=host,
+                city=city,
+                timezone=tz,
+                note=note,
+                add_groups=tuple(add_group or ()),
+                remove_groups=tuple(remove_group or ()),
+                add_participants=tuple(add_participant or ()),
+                remove_participants=tuple(remove_participant or ()),
+                add_companions=tuple(add_companion or ()),
+                remove_companions=tuple(remove_companion or ()),
+            )
+        )
+    )
+
+
+@visit_app.command("cancel")
+@refusals
+def visit_cancel(
+    cohort: str,
+    code: str,
+    who: As,
+    reason: Annotated[str, typer.Option(help="Alasan pembatalan / why it is cancelled")] = "",
+) -> None:
+    """Batalkan kunjungan yang belum berlangsung / cancel a visit that has not taken place."""
+    _visit_done(
+        patok().planning.cancel_visit(
+            CancelVisit(actor_id=actor_id(who), cohort_code=cohort, code=code, reason=reason)
         )
     )
 

@@ -1,5 +1,7 @@
-"""``patok export``: the traceability table and the host-partner report of a cohort (CSV, XLSX,
-printable HTML) and a participant's benchmarking and seminar record (HTML or PDF)."""
+"""``patok export``: the traceability table and the host-partner report of a cohort, and a
+participant's benchmarking and seminar record — each as CSV, XLSX or printable HTML (the record
+also as PDF). The host report holds two tables, per host partner and per practice: both in the
+XLSX workbook and on the HTML page; CSV gives one of them (``--sheet``)."""
 
 from __future__ import annotations
 
@@ -47,14 +49,18 @@ def _write(data: str | bytes, out: Path | None, what: str) -> None:
     typer.echo(f"OK: {out} ({out.stat().st_size} bytes)", err=True)
 
 
-def _format(value: str, allowed: tuple[str, ...]) -> str:
+def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
     chosen = value.strip().lower()
     if chosen not in allowed:
         raise ValidationFailed(
-            f"--format harus {', '.join(allowed)}, bukan {value!r}",
-            f"--format must be one of {', '.join(allowed)}, not {value!r}",
+            f"{option} harus {', '.join(allowed)}, bukan {value!r}",
+            f"{option} must be one of {', '.join(allowed)}, not {value!r}",
         )
     return chosen
+
+
+def _format(value: str, allowed: tuple[str, ...]) -> str:
+    return _choice(value, allowed, "--format")
 
 
 @export_app.command("trace")
@@ -80,22 +86,37 @@ def export_trace(cohort: str, who: As, fmt: Format = "csv", out: Out = None) -> 
 
 @export_app.command("hosts")
 @refusals
-def export_hosts(cohort: str, who: As, fmt: Format = "csv", out: Out = None) -> None:
+def export_hosts(
+    cohort: str,
+    who: As,
+    fmt: Format = "csv",
+    out: Out = None,
+    sheet: Annotated[
+        str,
+        typer.Option(
+            "--sheet",
+            help="CSV: hosts (satu baris per mitra / one row per host) or practices (per praktik)",
+        ),
+    ] = "hosts",
+) -> None:
     """Per mitra: apa yang diajarkan dan berapa proyek yang mengadopsi atau mengadaptasinya."""
-    from adapters.exports.html import sheet_page
-    from adapters.exports.tables import host_sheet, to_csv, to_xlsx
+    from adapters.exports.html import sheets_page
+    from adapters.exports.tables import host_sections, to_csv, to_xlsx
 
     chosen = _format(fmt, ("csv", "xlsx", "html"))
+    part = _choice(sheet, ("hosts", "practices"), "--sheet")
     report = patok().reports.hosts(cohort, actor_id(who))
     lang = state().lang
-    sheet = host_sheet(report, lang)
+    sections = host_sections(report, lang)
     if chosen == "csv":
-        _write(to_csv(sheet), out, "CSV")
+        _write(to_csv(sections[0 if part == "hosts" else 1][1]), out, "CSV")
     elif chosen == "xlsx":
-        _write(to_xlsx([sheet], f"{report.cohort.code}: hosts"), out, "XLSX")
+        _write(to_xlsx([s for _, s in sections], f"{report.cohort.code}: hosts"), out, "XLSX")
     else:
         _write(
-            sheet_page(sheet, report.cohort, report.generated_at, "hosts_title", lang), out, "HTML"
+            sheets_page(sections, report.cohort, report.generated_at, "hosts_title", lang),
+            out,
+            "HTML",
         )
 
 
@@ -104,17 +125,23 @@ def export_hosts(cohort: str, who: As, fmt: Format = "csv", out: Out = None) -> 
 def export_record(
     project: str,
     who: As,
-    fmt: Annotated[str, typer.Option("--format", help="html or pdf")] = "html",
+    fmt: Annotated[str, typer.Option("--format", help="html, pdf, csv or xlsx")] = "html",
     out: Out = None,
 ) -> None:
-    """Catatan benchmarking dan seminar peserta (HTML atau PDF) / a participant's record."""
+    """Catatan benchmarking dan seminar peserta (HTML, PDF, CSV, XLSX) / a participant's record."""
     from adapters.exports.html import record_page
     from adapters.exports.pdf import record_pdf
+    from adapters.exports.tables import record_sheet, to_csv, to_xlsx
 
-    chosen = _format(fmt, ("html", "pdf"))
+    chosen = _format(fmt, ("html", "pdf", "csv", "xlsx"))
     record = patok().reports.participant(project_id(project), actor_id(who))
     lang = state().lang
     if chosen == "pdf":
         _write(record_pdf(record, lang), out, "PDF")
+    elif chosen == "csv":
+        _write(to_csv(record_sheet(record, lang)), out, "CSV")
+    elif chosen == "xlsx":
+        title = f"{record.cohort.code}: {record.participant.name}"
+        _write(to_xlsx([record_sheet(record, lang)], title), out, "XLSX")
     else:
         _write(record_page(record, lang), out, "HTML")

@@ -35,6 +35,7 @@ from adapters.db.orm import (
     SeminarExaminerRow,
     SeminarScoreRow,
     SeminarSessionRow,
+    VisitGroupRow,
     VisitParticipantRow,
     VisitRow,
 )
@@ -376,6 +377,13 @@ class SqlBenchmarkStore:
             .order_by(VisitParticipantRow.project_id)
         ):
             participants.setdefault(vid, []).append(pid)
+        booked: dict[int, list[int]] = {}
+        for vid, gid in s.execute(
+            select(VisitGroupRow.visit_id, VisitGroupRow.group_id)
+            .where(VisitGroupRow.visit_id.in_(ids))
+            .order_by(VisitGroupRow.group_id)
+        ):
+            booked.setdefault(vid, []).append(gid)
         companions: dict[int, list[Companion]] = {}
         for c in s.scalars(
             select(CompanionRow)
@@ -399,6 +407,7 @@ class SqlBenchmarkStore:
                 agenda=tuple(agenda.get(r.id, ())),
                 participant_ids=tuple(participants.get(r.id, ())),
                 companions=tuple(companions.get(r.id, ())),
+                group_ids=tuple(booked.get(r.id, ())),
             )
             for r in rows
         ]
@@ -423,6 +432,110 @@ class SqlBenchmarkStore:
             .order_by(VisitRow.start_date, VisitRow.id)
         )
         return [Booking(*row) for row in rows]
+
+    # -- changes of plan (the port's extension in states.benchmarking.BenchmarkEdits) -------------
+
+    def set_visit_groups(self, visit_id: int, group_ids: Sequence[int]) -> None:
+        """Record exactly these groups as booked by the visit."""
+        s = self._session_of()
+        s.execute(delete(VisitGroupRow).where(VisitGroupRow.visit_id == visit_id))
+        s.add_all(VisitGroupRow(visit_id=visit_id, group_id=g) for g in dict.fromkeys(group_ids))
+        s.flush()
+
+    def set_visit_participants(self, visit_id: int, project_ids: Sequence[int]) -> None:
+        """Make exactly these projects the visit's participants."""
+        s = self._session_of()
+        wanted = set(project_ids)
+        have = set(
+            s.scalars(
+                select(VisitParticipantRow.project_id).where(
+                    VisitParticipantRow.visit_id == visit_id
+                )
+            )
+        )
+        if have - wanted:
+            s.execute(
+                delete(VisitParticipantRow).where(
+                    VisitParticipantRow.visit_id == visit_id,
+                    VisitParticipantRow.project_id.in_(sorted(have - wanted)),
+                )
+            )
+        s.add_all(
+            VisitParticipantRow(visit_id=visit_id, project_id=p) for p in sorted(wanted - have)
+        )
+        s.flush()
+
+    def set_visit_companions(self, visit_id: int, companions: Sequence[tuple[int, str]]) -> None:
+        """Make exactly these (person, role) the visit's companions."""
+        s = self._session_of()
+        s.execute(delete(CompanionRow).where(CompanionRow.visit_id == visit_id))
+        s.add_all(
+            CompanionRow(visit_id=visit_id, person_id=p, role=role)
+            for p, role in dict(companions).items()
+        )
+        s.flush()
+
+    def update_visit(
+        self,
+        visit_id: int,
+        *,
+        host_agency: str,
+        city: str,
+        timezone: str,
+        start_date: date,
+        end_date: date,
+        note: str,
+    ) -> None:
+        """Change a visit's host agency, city, zone, days and note."""
+        self._session_of().execute(
+            update(VisitRow)
+            .where(VisitRow.id == visit_id)
+            .values(
+                host_agency=host_agency,
+                city=city,
+                timezone=timezone,
+                start_date=start_date,
+                end_date=end_date,
+                note=note,
+            )
+        )
+
+    def remove_visit(self, visit_id: int) -> None:
+        """Delete a visit with its agenda, participants, companions and booked groups."""
+        s = self._session_of()
+        s.execute(delete(AgendaItemRow).where(AgendaItemRow.visit_id == visit_id))
+        s.execute(delete(VisitParticipantRow).where(VisitParticipantRow.visit_id == visit_id))
+        s.execute(delete(CompanionRow).where(CompanionRow.visit_id == visit_id))
+        s.execute(delete(VisitGroupRow).where(VisitGroupRow.visit_id == visit_id))
+        s.execute(delete(VisitRow).where(VisitRow.id == visit_id))
+
+    def update_host(self, host_id: int, host: NewHost) -> None:
+        """Replace a host partner's fields (its cohort and code stay)."""
+        contact = host.contact
+        self._session_of().execute(
+            update(HostPartnerRow)
+            .where(HostPartnerRow.id == host_id)
+            .values(
+                agency=host.agency,
+                unit=host.unit,
+                city=host.city,
+                province=host.province,
+                timezone=host.timezone,
+                focus=host.focus,
+                reasons=json.dumps(list(host.reasons), ensure_ascii=False),
+                contact_name=contact.name if contact else None,
+                contact_role=contact.role if contact else None,
+                contact_phone=contact.phone if contact else None,
+                contact_email=contact.email if contact else None,
+            )
+        )
+
+    def remove_host(self, host_id: int) -> None:
+        """Delete a host partner and its place among groups' host units (the service has checked
+        that no lesson and no agenda item refers to it)."""
+        s = self._session_of()
+        s.execute(delete(GroupHostRow).where(GroupHostRow.host_id == host_id))
+        s.execute(delete(HostPartnerRow).where(HostPartnerRow.id == host_id))
 
 
 _FACT_LESSONS = "SELECT number FROM lessons WHERE project_id = :pid ORDER BY number"

@@ -373,6 +373,16 @@ class CompanionRow(Base):
     role: Mapped[str] = mapped_column(String(16))
 
 
+class VisitGroupRow(Base):
+    """A group a visit booked: its members are the visit's participants while the visit has not
+    ended (migration 0006)."""
+
+    __tablename__ = "visit_groups"
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("bench_groups.id"), primary_key=True)
+    __table_args__ = (Index("ix_visit_groups_group", "group_id"),)
+
+
 class LessonRow(Base):
     """A lesson of a project's register, traced to a practice observed at a host."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -41,6 +42,27 @@ def sheet_page(
         generated=_stamp(cohort, generated),
         header=sheet[1],
         rows=sheet[2],
+    )
+
+
+def sheets_page(
+    sections: Sequence[tuple[str, Sheet]],
+    cohort: Cohort,
+    generated: datetime,
+    title_key: str,
+    lang: Lang,
+) -> str:
+    """Several tables on one printable landscape page, each under its heading (a label key):
+    the host-partner report per host partner, then per practice."""
+    t = translator(lang)
+    return _ENV.get_template("sheets.html.j2").render(
+        lang=lang,
+        t=t,
+        title=t(title_key),
+        orientation="landscape",
+        cohort=cohort,
+        generated=_stamp(cohort, generated),
+        sections=[(t(heading), sheet[1], sheet[2]) for heading, sheet in sections],
     )
 
 

@@ -196,7 +196,7 @@ def test_lessons_decisions_and_milestones_from_the_cli(cli: Cli) -> None:
     )
     assert (row["group"], row["content"]["lessons"], row["content"]["decided"]) == ("I", 1, 1)
     assert cli.json("milestone", "slipped", "--cohort", COHORT, "--as", "m1@uji.go.id") == []
-    assert "watch_milestones" in refused(cli, "milestone", "slipped", "--cohort", COHORT, "--as", "k2@uji.go.id")  # fmt: skip
+    assert "may not see slipped milestones — angkatan BENCH-1" in refused(cli, "milestone", "slipped", "--cohort", COHORT, "--as", "k2@uji.go.id")  # fmt: skip
 
 
 def test_seminars_and_exports_from_the_cli(cli: Cli, tmp_path: Path) -> None:
@@ -211,9 +211,12 @@ def test_seminars_and_exports_from_the_cli(cli: Cli, tmp_path: Path) -> None:
     assert "is not on this participant's panel in session 1" in refused(
         cli, "seminar", "score", "1", "p1@uji.go.id", "--score", "70", "--as", "x2@uji.go.id"
     )
-    assert "may not 'score_seminar'" in refused(
+    assert "may not score this seminar — proyek 1" in refused(
         cli, "seminar", "score", "1", "p1@uji.go.id", "--score", "70", "--as", "m2@uji.go.id"
     )
+    assert "tidak berwenang memberi nilai seminar ini" in refused(
+        cli, "seminar", "score", "1", "p1@uji.go.id", "--score", "70", "--as", "m2@uji.go.id", lang="id"
+    )  # fmt: skip
     assert "Grade 'luar biasa' is not on the programme's scale" in refused(
         cli, "seminar", "grade", "1", "p1@uji.go.id", "--grade", "luar biasa", "--as", "x1@uji.go.id"
     )  # fmt: skip
@@ -231,20 +234,41 @@ def test_seminars_and_exports_from_the_cli(cli: Cli, tmp_path: Path) -> None:
     assert next(csv.reader(io.StringIO(trace)))[:3] == ["Participant", "NIP", "Group"]
     hosts = tmp_path / "hosts.xlsx"
     cli("export", "hosts", COHORT, "--format", "xlsx", "--out", str(hosts), "--as", K)
-    assert load_workbook(hosts).sheetnames == ["mitra"]
+    assert load_workbook(hosts).sheetnames == ["mitra", "praktik"]
     pdf = tmp_path / "p1.pdf"
     cli("export", "record", "p1@uji.go.id", "--format", "pdf", "--out", str(pdf), "--as", "m1@uji.go.id")  # fmt: skip
     assert pdf.read_bytes().startswith(b"%PDF-")
     page = cli("export", "record", "p1@uji.go.id", "--as", "p1@uji.go.id").stdout
     assert page.startswith("<!doctype html>") and "Uji P1" in page
-    assert "--format must be one of html, pdf" in refused(
-        cli, "export", "record", "p1@uji.go.id", "--format", "xlsx", "--as", K
+    record_csv = cli(
+        "--lang", "en", "export", "record", "p1@uji.go.id", "--format", "csv", "--as", K
+    )
+    rows = list(csv.reader(io.StringIO(record_csv.stdout)))
+    assert rows[0] == ["Section", "No./code", "Item", "Details", "Date", "Status"]
+    assert rows[1][:3] == ["Participant", rows[1][1], "Uji P1"]
+    (seminar_row,) = [r for r in rows if r[0] == "Seminar"]
+    assert seminar_row[1] == "#1" and seminar_row[5] == "satisfactory"
+    assert rows[-1][:3] == ["Certificate", "", "not yet"]
+    record_xlsx = tmp_path / "p1.xlsx"
+    cli("export", "record", "p1@uji.go.id", "--format", "xlsx", "--out", str(record_xlsx), "--as", "m1@uji.go.id")  # fmt: skip
+    book = load_workbook(record_xlsx)
+    assert book.sheetnames == ["catatan"] and book["catatan"].max_row == len(rows)
+    per_host = list(csv.reader(io.StringIO(cli("export", "hosts", COHORT, "--as", K).stdout)))
+    assert [r[0] for r in per_host] == ["Kode mitra", "mdn-bappeda", "mdn-bkpsdm"]
+    per_practice = cli("export", "hosts", COHORT, "--sheet", "practices", "--as", K).stdout
+    assert per_practice.splitlines()[0].startswith("Kode mitra,Mitra (lokus),Praktik terbaik,")
+    page = cli("--lang", "en", "export", "hosts", COHORT, "--format", "html", "--as", K).stdout
+    assert "<h2>By host partner</h2>" in page and "<h2>By best practice</h2>" in page
+    assert "--format must be one of html, pdf, csv, xlsx" in refused(
+        cli, "export", "record", "p1@uji.go.id", "--format", "docx", "--as", K
     )
     assert (
         refused(cli, "export", "record", "p1@uji.go.id", "--format", "pdf", "--as", K)
         == "PDF is a binary file; give --out"
     )
-    assert "view_cohort" in refused(cli, "export", "trace", COHORT, "--as", "p1@uji.go.id")
+    assert "may not see this cohort's board and reports" in refused(
+        cli, "export", "trace", COHORT, "--as", "p1@uji.go.id"
+    )
 
 
 def test_the_console_script_imports_a_plan_refuses_in_one_line_and_exports_a_pdf(
@@ -258,3 +282,63 @@ def test_the_console_script_imports_a_plan_refuses_in_one_line_and_exports_a_pdf
     pdf = tmp_path / "p1.pdf"
     run("export", "record", "p1@uji.go.id", "--format", "pdf", "--out", str(pdf), "--as", K)
     assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_visits_follow_group_changes_and_visits_and_hosts_are_changed_cancelled_and_removed(
+    cli: Cli,
+) -> None:
+    def run(*args: str) -> Any:
+        return cli("--lang", "en", "--now", NOW, *args, "--as", K)
+
+    def participants(code: str) -> list[str]:
+        visits = cli.json("--now", NOW, "visit", "list", COHORT, "--as", K)
+        (found,) = (v for v in visits if v["code"] == code)
+        return sorted(str(nip) for nip in found["participants"])
+
+    place = ("--host", "Pemerintah Kota Medan", "--city", "Kota Medan", "--tz", "WIB")
+    run("visit", "plan", COHORT, "MDN", "--from", "2026-04-13", "--to", "2026-04-15", "--group", "I", *place)  # fmt: skip
+    run("visit", "plan", COHORT, "MDN2", "--from", "2026-04-15", "--to", "2026-04-16", "--participant", "p4@uji.go.id", *place)  # fmt: skip
+    before = participants("MDN")
+    line = refused(cli, "group", "change", COHORT, "I", "--add-member", "p4@uji.go.id", "--as", K)
+    assert line.startswith("Refused, nothing was stored: add_members: Uji P4 is already booked ")
+    assert "on visit MDN2 (15-04-2026 to 16-04-2026), whose days overlap visit MDN" in line
+    assert participants("MDN") == before and len(before) == 2
+    assert refused(cli, "visit", "cancel", COHORT, "MDN2", "--as", K) == (
+        "Refused, nothing was stored: reason: required: why the visit is cancelled"
+    )
+    assert "OK: visit.cancelled — MDN2" in run("visit", "cancel", COHORT, "MDN2", "--reason", "Batal").stdout  # fmt: skip
+    changed = run("group", "change", COHORT, "I", "--add-member", "p4@uji.go.id")
+    assert changed.stdout.splitlines()[-1] == "visits following the group: MDN"
+    assert len(participants("MDN")) == 3
+    run("group", "change", COHORT, "I", "--remove-member", "p2@uji.go.id")
+    assert len(participants("MDN")) == 2
+    moved = run("visit", "change", COHORT, "MDN", "--to", "2026-04-18", "--add-companion", "m1@uji.go.id")  # fmt: skip
+    assert "OK: visit.changed — MDN: 13-04-2026 – 18-04-2026, 2 participants" in moved.stdout
+    assert moved.stderr.strip() == "warning: visit MDN: 18-04-2026 is a Saturday (weekend)"
+    assert "visit MDN may not be left with no participants" in refused(
+        cli, "visit", "change", COHORT, "MDN", "--remove-group", "I", "--as", K
+    )
+    run("visit", "agenda", COHORT, "MDN", "--date", "2026-04-13", "--host", "mdn-bappeda", "--topic", "Paparan")  # fmt: skip
+    assert refused(cli, "host", "remove", COHORT, "mdn-bappeda", "--as", K) == (
+        "Host partner 'mdn-bappeda' cannot be removed: 1 record(s) refer to it: the agenda of "
+        "visit MDN on 13-04-2026 (Paparan)"
+    )
+    assert refused(
+        cli, "host", "change", COHORT, "mdn-bappeda", "--contact-email", "bukan-email", "--as", K
+    ) == (
+        "Refused, nothing was stored: contact_name: the contact's name is required; "
+        "contact_email: 'bukan-email' is not a valid e-mail address"
+    )
+    run("host", "change", COHORT, "mdn-bappeda", "--focus", "e-Planning dan e-Budgeting", "--contact-name", "Ibu Sekretaris")  # fmt: skip
+    assert "OK: host.removed — mdn-bkpsdm" in run("host", "remove", COHORT, "mdn-bkpsdm").stdout
+    (host,) = cli.json("host", "list", COHORT, "--as", K)
+    assert (host["code"], host["focus"], host["contact"]["name"]) == (
+        "mdn-bappeda",
+        "e-Planning dan e-Budgeting",
+        "Ibu Sekretaris",
+    )
+    groups = {g["code"]: g["hosts"] for g in cli.json("group", "list", COHORT, "--as", K)}
+    assert groups == {"I": ["mdn-bappeda"], "II": []}
+    assert "may not plan this cohort's benchmarking" in refused(
+        cli, "visit", "cancel", COHORT, "MDN", "--reason", "x", "--as", "m1@uji.go.id"
+    )

@@ -26,8 +26,9 @@ from domain.benchmarking import (
 )
 from domain.calendar import WorkingDayCalendar
 from domain.content import MilestoneTerm
-from domain.errors import ProgrammeFileError
+from domain.errors import PlanError, ProgrammeFileError
 from domain.programme import definition_to_json, parse_programme
+from domain.visit_plan import parse_plan
 
 WIB = WorkingDayCalendar("Asia/Jakarta")
 
@@ -211,3 +212,11 @@ def test_a_content_requirement_that_is_not_understood_refuses_the_programme(
     with pytest.raises(ProgrammeFileError) as refused:
         parse_programme(data, "pka-own.yaml")
     assert refused.value.field == field
+
+
+def test_a_yaml_plan_with_a_control_character_is_refused_naming_its_line() -> None:
+    with pytest.raises(PlanError) as refused:
+        parse_plan("hosts:\n  - code: a\u001f\n", "yaml", "rencana.yaml")
+    assert refused.value.problems_en == [
+        "rencana.yaml line 2: invalid YAML: the control character U+001F is not allowed"
+    ]

@@ -1,5 +1,6 @@
 """The exports (adapters/exports): the traceability table and host report as CSV, XLSX and HTML,
-and a participant's record as HTML and PDF, built from the reports of a cohort on fakes."""
+and a participant's record as CSV, XLSX, HTML and PDF, built from the reports of a cohort on
+fakes."""
 
 from __future__ import annotations
 
@@ -13,9 +14,18 @@ from openpyxl import load_workbook
 
 from adapters.bootstrap import bootstrap
 from adapters.clock import SettableClock
-from adapters.exports.html import record_page, sheet_page
+from adapters.exports.html import record_page, sheet_page, sheets_page
 from adapters.exports.pdf import record_pdf
-from adapters.exports.tables import host_sheet, to_csv, to_xlsx, trace_sheet
+from adapters.exports.tables import (
+    host_sections,
+    host_sheet,
+    host_sheets,
+    practice_sheet,
+    record_sheet,
+    to_csv,
+    to_xlsx,
+    trace_sheet,
+)
 from adapters.settings import Settings
 from domain.bench_commands import (
     AddMilestone,
@@ -149,3 +159,84 @@ def test_the_participant_record_is_a_pdf_with_its_font_embedded(bench: Bench) ->
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
     assert b"/Type /Page" in data and b"DejaVu" in data
     assert len(data) > 5000
+
+
+def test_the_host_report_has_one_row_per_host_partner_with_project_counts(bench: Bench) -> None:
+    report = bench.app.reports.hosts(COHORT, bench.ids["k"])
+    rows = list(csv.reader(io.StringIO(to_csv(host_sheet(report, "en")))))
+    header, body = rows[0], rows[1:]
+    assert header == [
+        "Host code",
+        "Unit",
+        "Agency",
+        "City",
+        "Groups",
+        "Practices taught",
+        "Lessons",
+        "Projects that learned",
+        "Projects that adopted",
+        "Projects that adapted",
+        "Projects that did not adopt",
+    ]
+    by_code = {r[0]: dict(zip(header, r, strict=True)) for r in body}
+    assert list(by_code) == ["mdn-bappeda", "mdn-bkpsdm"]  # one row per host, none per practice
+    bappeda = by_code["mdn-bappeda"]
+    assert bappeda["Practices taught"].split("; ") == sorted(["e-Planning", TRICKY])
+    assert (bappeda["Lessons"], bappeda["Projects that learned"]) == ("2", "1")
+    assert (bappeda["Projects that adopted"], bappeda["Projects that adapted"]) == ("1", "1")
+    assert by_code["mdn-bkpsdm"]["Practices taught"] == ""
+    assert by_code["mdn-bkpsdm"]["Projects that learned"] == "0"
+
+
+def test_the_practice_sheet_counts_lessons_per_practice_and_the_html_shows_both_tables(
+    bench: Bench,
+) -> None:
+    report = bench.app.reports.hosts(COHORT, bench.ids["k"])
+    name, header, rows = practice_sheet(report, "id")
+    assert name == "praktik" and header[:3] == ["Kode mitra", "Mitra (lokus)", "Praktik terbaik"]
+    assert header[4:] == [
+        "Pelajaran",
+        "Pelajaran diadopsi",
+        "Pelajaran diadaptasi",
+        "Pelajaran tidak diadopsi",
+        "Pelajaran belum diputuskan",
+    ]
+    assert sorted((r[2], r[4:]) for r in rows) == sorted(
+        [("e-Planning", [1, 1, 0, 0, 0]), (TRICKY, [1, 0, 1, 0, 0])]
+    )
+    book = load_workbook(io.BytesIO(to_xlsx(host_sheets(report, "id"), "mitra")))
+    assert book.sheetnames == ["mitra", "praktik"] and book["praktik"].max_row == 3
+    page = sheets_page(host_sections(report, "id"), report.cohort, report.generated_at, "hosts_title", "id")  # fmt: skip
+    assert "<h2>Per mitra benchmarking</h2>" in page and "<h2>Per praktik terbaik</h2>" in page
+    assert page.count("<table>") == 2 and "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_the_participant_record_is_one_table_for_csv_and_xlsx_with_every_entry(
+    bench: Bench,
+) -> None:
+    record = bench.app.reports.participant(bench.projects["p1"], bench.ids["m1"])
+    name, header, rows = record_sheet(record, "id")
+    assert name == "catatan"
+    assert header == ["Bagian", "No./kode", "Butir", "Rincian", "Tanggal", "Status"]
+    sections = [r[0] for r in rows]
+    assert sections[:5] == ["Peserta", "Proyek perubahan", "Mentor", "Coach", "Kelompok"]
+    assert sections.count("Pelajaran") == 2 and sections.count("Keputusan") == 2
+    assert sections.count("Tonggak") == 3 and sections[-1] == "Sertifikat"
+    visit = next(r for r in rows if r[0] == "Kunjungan")
+    assert visit[1:] == [
+        "MDN",
+        "Pemerintah Kota Medan, Kota Medan",
+        "",
+        "2026-03-04/2026-03-06",
+        visit[5],
+    ]
+    decision = next(r for r in rows if r[0] == "Keputusan" and r[1] == 1)
+    assert decision[2] == "adopsi" and decision[3] == "Cocok | Tonggak rencana perubahan: #1, #2"
+    seminar = next(r for r in rows if r[0] == "Seminar")
+    assert seminar[5] == "memuaskan" and "Penguji: 85" in seminar[3]
+    csv_rows = list(csv.reader(io.StringIO(to_csv((name, header, rows)))))
+    assert len(csv_rows) == 1 + len(rows) and any(TRICKY in cell for r in csv_rows for cell in r)
+    book = load_workbook(io.BytesIO(to_xlsx([record_sheet(record, "en")], "record")))
+    ws = book["record"]
+    assert [c.value for c in ws[1]] == ["Section", "No./code", "Item", "Details", "Date", "Status"]
+    assert ws.max_row == 1 + len(rows) and ws["A2"].value == "Participant"

@@ -14,7 +14,7 @@ import pytest
 from adapters.programmes import builtin_programmes
 from domain.errors import Forbidden
 from domain.policy import allowed_roles, is_allowed, require
-from domain.roles import Action, Role
+from domain.roles import ACTION_WORDS, ROLE_WORDS, Action, Role
 
 P, M, C, E, K = Role.PARTICIPANT, Role.MENTOR, Role.COACH, Role.EXAMINER, Role.COORDINATOR
 
@@ -78,7 +78,8 @@ def assert_require_matches(
     approvers: frozenset[Role],
     should_allow: bool,
 ) -> None:
-    """require returns None when allowed, else raises Forbidden naming the action and who may."""
+    """require returns None when allowed, else raises Forbidden saying in words what was refused
+    (never the action's code) and who may."""
     allowed = expected_allowed(action, approvers)
     if should_allow:
         require(relations, action, approvers, actor="Budi", target="proyek-1")  # does not raise
@@ -86,19 +87,21 @@ def assert_require_matches(
     with pytest.raises(Forbidden) as caught:
         require(relations, action, approvers, actor="Budi", target="proyek-1")
     error = caught.value
-    who = names(allowed) or "-"
+    who_en = names(allowed) or "none"
+    who_id = ", ".join(ROLE_WORDS[r][0] for r in sorted(allowed, key=lambda r: r.value))
     assert error.code == "forbidden"
     assert error.details == {
         "action": action.value,
         "relations": sorted(r.value for r in relations),
         "allowed": sorted(r.value for r in allowed),
     }
+    words_id, words_en = ACTION_WORDS[action]
+    assert error.message_id.startswith(f"Budi tidak berwenang {words_id} — proyek-1 (peran Anda: ")
+    assert error.message_en.startswith(f"Budi may not {words_en} — proyek-1 (your roles there: ")
     for message in (error.message_id, error.message_en):
-        assert f"'{action.value}'" in message
-        assert "Budi" in message
-        assert "proyek-1" in message
-    assert error.message_id.endswith(f"yang berwenang: {who})")
-    assert error.message_en.endswith(f"allowed: {who})")
+        assert f"'{action.value}'" not in message and "_" not in message
+    assert error.message_id.endswith(f"yang berwenang: {who_id or 'tidak ada'})")
+    assert error.message_en.endswith(f"allowed: {who_en})")
 
 
 # --- the matrix itself ---------------------------------------------------------------------------
@@ -126,14 +129,15 @@ def test_non_decision_actions_ignore_the_stage_approvers(action: Action) -> None
 
 
 @pytest.mark.parametrize("action", sorted(DECISIONS))
-def test_decision_without_any_approver_is_allowed_to_nobody_and_names_dash(action: Action) -> None:
+def test_decision_without_any_approver_is_allowed_to_nobody_and_says_so(action: Action) -> None:
     assert allowed_roles(action) == frozenset()
     for role in Role:
         assert not is_allowed({role}, action)
     with pytest.raises(Forbidden) as caught:
         require(frozenset(Role), action)
     assert caught.value.details["allowed"] == []
-    assert caught.value.message_en.endswith("allowed: -)")
+    assert caught.value.message_en.endswith("allowed: none)")
+    assert caught.value.message_id.endswith("yang berwenang: tidak ada)")
 
 
 # --- every role × every action × own/other ------------------------------------------------------
@@ -228,7 +232,7 @@ def test_refusal_of_stranger_says_they_have_no_roles_there_in_both_languages() -
         "relations": [],
         "allowed": ["coach", "coordinator", "examiner", "mentor", "participant"],
     }
-    assert "peran Anda: tidak ada / none" in error.message_id
+    assert "peran Anda: tidak ada;" in error.message_id
     assert "your roles there: none;" in error.message_en
 
 
@@ -242,11 +246,11 @@ def test_refusal_lists_the_actors_own_roles_sorted_in_both_messages() -> None:
         "allowed": ["coordinator"],
     }
     assert error.message_id == (
-        "Sari tidak berwenang melakukan 'manage_cohort' pada angkatan-3 "
-        "(peran Anda: coach, mentor; yang berwenang: coordinator)"
+        "Sari tidak berwenang mengelola angkatan ini — angkatan-3 "
+        "(peran Anda: coach, mentor; yang berwenang: koordinator)"
     )
     assert error.message_en == (
-        "Sari may not 'manage_cohort' on angkatan-3 "
+        "Sari may not manage this cohort — angkatan-3 "
         "(your roles there: coach, mentor; allowed: coordinator)"
     )
     assert error.text("en") == error.message_en
@@ -291,3 +295,34 @@ def test_installation_wide_operations_are_for_organisers_only(organiser: bool) -
         require_organiser(False, actor="Rahma", what="run a sweep")
     assert caught.value.message_en == "Rahma is not an organiser; only organisers may run a sweep"
     assert caught.value.details["allowed"] == ["organiser"]
+
+
+def test_a_score_from_someone_off_the_panel_is_refused_in_words_in_both_languages() -> None:
+    with pytest.raises(Forbidden) as caught:
+        require({P}, Action.SCORE_SEMINAR, actor="Sari", target="proyek 5")
+    assert caught.value.message_en == (
+        "Sari may not score this seminar — proyek 5 "
+        "(your roles there: participant; allowed: coach, examiner, mentor)"
+    )
+    assert caught.value.message_id == (
+        "Sari tidak berwenang memberi nilai seminar ini — proyek 5 "
+        "(peran Anda: peserta; yang berwenang: coach, penguji, mentor)"
+    )
+    assert caught.value.details["action"] == "score_seminar"
+
+
+def test_every_action_and_role_has_words_in_both_languages() -> None:
+    assert set(ACTION_WORDS) == set(Action) and set(ROLE_WORDS) == set(Role)
+    for words in (*ACTION_WORDS.values(), *ROLE_WORDS.values()):
+        assert all(w.strip() and "_" not in w for w in words)
+    assert len({w for w, _ in ACTION_WORDS.values()}) == len(Action)
+    assert len({w for _, w in ACTION_WORDS.values()}) == len(Action)
+
+
+def test_an_organiser_only_refusal_may_say_what_was_refused_in_each_language() -> None:
+    from domain.policy import require_organiser
+
+    with pytest.raises(Forbidden) as caught:
+        require_organiser(False, actor="Rahma", what="menjalankan sweep", what_en="run a sweep")
+    assert caught.value.message_id.endswith("hanya penyelenggara yang boleh menjalankan sweep")
+    assert caught.value.message_en.endswith("only organisers may run a sweep")
