@@ -31,7 +31,7 @@ run: setup
 test: setup $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/pytest -n 2 -q
+	PATOK_REQUIRE_POSTGRES=1 $(BIN)/pytest -n 2 -q
 
 bench: setup
 	$(BIN)/python bench/engine_throughput.py

@@ -2,21 +2,27 @@
 
 A roster lists a cohort's coordinators, mentors, coaches, examiners and participants. Each
 participant names a mentor (and optionally a coach) by NIP or e-mail. Importing is all or
-nothing, so both steps collect *every* problem before refusing, and refuse with a single
+nothing, and a refused import reports *every* problem at once, in one
 :class:`~domain.errors.RosterError` whose Indonesian and English problem lists have the same
-length and order:
+length and order (each problem on one line):
 
 * :func:`parse_roster` checks each record on its own (NIP, e-mail, required fields, unknown keys
-  or columns, roles, YAML or CSV syntax) and builds a :class:`Roster`;
-* :func:`validate_roster` checks the records against each other and against the cohort (duplicate
-  people, shared e-mail addresses, mentor and coach references, people already in the cohort).
+  or columns, roles, YAML or CSV syntax) and builds a :class:`Roster` of the records without a
+  problem, carrying the problems it found; it never refuses;
+* :func:`validate_roster` reports those problems together with the ones between the records it
+  could read and against the cohort (duplicate people, shared e-mail addresses, mentor and coach
+  references, people already in the cohort).
 
 Every problem starts with where it is:
 
 * CSV: ``"roster.csv line 5, column nip"`` (``"baris 5, kolom nip"``) — physical line numbers of
-  the text, the header being line 1;
+  the text, the header being line 1 — and ``"roster.csv line 7"`` for a problem between records;
 * YAML: ``"roster.yaml participants[3].nip (line 42)"`` — list indices count from **0**, as in a
-  JSON path; the line number (counting from 1) is added when it is known.
+  JSON path, over the records of the file; the line number (counting from 1) is added when it is
+  known — and ``"roster.yaml participants[3] (line 40)"`` for a problem between records.
+
+Pydantic's own English never reaches the user: each error type a record can produce
+(:data:`EXPLAINED_ERRORS`) is told in both languages.
 
 YAML rosters are a mapping with the lists ``coordinators``, ``mentors``, ``coaches``,
 ``examiners`` and ``participants`` (Indonesian keys ``koordinator``/``penyelenggara``,
@@ -34,7 +40,7 @@ import csv
 import io
 import re
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import PurePath
@@ -51,11 +57,14 @@ from domain.roles import Role
 
 __all__ = [
     "CSV_COLUMNS",
+    "EXPLAINED_ERRORS",
     "ROSTER_EXTENSIONS",
+    "RecordPlace",
     "Roster",
     "RosterFormat",
     "RosterParticipant",
     "RosterPerson",
+    "RosterProblem",
     "dump_roster",
     "parse_roster",
     "reference_key",
@@ -119,6 +128,9 @@ _LIST_OF_ROLE: Final[Mapping[Role, str]] = {
     Role.EXAMINER: "examiners",
     Role.PARTICIPANT: "participants",
 }
+
+_COMPARED: Final[tuple[str, ...]] = (*_LIST_OF_ROLE.values(), "problems", "unread_refs")
+"""The fields two rosters are compared by (not where the records were in a file)."""
 
 _YAML_KEYS: Final[Mapping[str, Role]] = {
     "coordinators": Role.COORDINATOR,
@@ -229,8 +241,42 @@ class RosterParticipant(RosterPerson):
     project_title: str = Field(default="", max_length=500)
 
 
+class RosterProblem(BaseModel):
+    """One problem :func:`parse_roster` found, with its location, in both languages."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    """In Bahasa Indonesia, e.g. ``"roster.csv baris 5, kolom nip: NIP '123' tidak sah: …"``."""
+    en: str
+    """In English, e.g. ``"roster.csv line 5, column nip: NIP '123' is invalid: …"``."""
+
+
+class RecordPlace(BaseModel):
+    """Where a record was in its file, in both languages: in full (to start a problem) and short
+    (to list several records inside one problem)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    """E.g. ``"roster.csv baris 7"`` or ``"roster.yaml participants[2] (baris 12)"``."""
+    en: str
+    """E.g. ``"roster.csv line 7"`` or ``"roster.yaml participants[2] (line 12)"``."""
+    short_id: str
+    """E.g. ``"baris 7"`` or ``"participants[2] (baris 12)"``."""
+    short_en: str
+    """E.g. ``"line 7"`` or ``"participants[2] (line 12)"``."""
+
+
 class Roster(BaseModel):
-    """Everyone a roster lists, by role. Build it with :func:`parse_roster`."""
+    """Everyone a roster lists, by role. Build it with :func:`parse_roster`.
+
+    A parsed roster also carries what parsing found wrong: :attr:`problems` (the records they are
+    in are left out of the lists) and :attr:`unread_refs`; :func:`validate_roster` reports them
+    together with the problems between records, so a roster is only usable once it has passed
+    :func:`validate_roster`. Two rosters are equal when they list the same people and have the
+    same problems: where each record stood in its file (:attr:`places`) does not count.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -239,6 +285,29 @@ class Roster(BaseModel):
     coaches: list[RosterPerson] = Field(default_factory=list)
     examiners: list[RosterPerson] = Field(default_factory=list)
     participants: list[RosterParticipant] = Field(default_factory=list)
+    problems: tuple[RosterProblem, ...] = ()
+    """Problems found while parsing, in the order of the file."""
+    unread_refs: frozenset[str] = frozenset()
+    """NIPs and e-mails (as :func:`reference_key` gives them) of records that could not be read:
+    a participant whose mentor or coach is one of them is not told that person is missing."""
+    places: dict[str, list[RecordPlace]] = Field(default_factory=dict, exclude=True, repr=False)
+    """Per list name (``participants``, …), where each of its records was in the file; empty for
+    a roster built in code, whose records are then named ``participants[0]`` and so on."""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Roster):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _COMPARED)
+
+
+    def place(self, role: Role, index: int) -> RecordPlace:
+        """Where the ``index``-th record of ``role``'s list was in its file."""
+        name = _LIST_OF_ROLE[role]
+        known = self.places.get(name, [])
+        if index < len(known):
+            return known[index]
+        label = f"{name}[{index}]"
+        return RecordPlace(id=label, en=label, short_id=label, short_en=label)
 
     def by_role(self, role: Role) -> list[RosterPerson]:
         """The people listed under ``role`` (participants are :class:`RosterParticipant`)."""
@@ -277,17 +346,34 @@ class Roster(BaseModel):
 # --------------------------------------------------------------------------------------------
 
 
+def _one_line(text: str) -> str:
+    """``text`` on one line: line breaks (and the spaces around them) become one space."""
+    lines = [line.strip() for line in text.splitlines()]
+    return " ".join(line for line in lines if line)
+
+
 @dataclass
 class _Problems:
-    """Bilingual problems collected so far (two lists of the same length)."""
+    """Bilingual problems collected so far (two lists of the same length), each on one line."""
 
     id: list[str] = field(default_factory=list)
     en: list[str] = field(default_factory=list)
 
     def add(self, where: tuple[str, str], message_id: str, message_en: str) -> None:
         where_id, where_en = where
-        self.id.append(f"{where_id}: {message_id}" if where_id else message_id)
-        self.en.append(f"{where_en}: {message_en}" if where_en else message_en)
+        self.id.append(_one_line(f"{where_id}: {message_id}" if where_id else message_id))
+        self.en.append(_one_line(f"{where_en}: {message_en}" if where_en else message_en))
+
+    def extend(self, found: Iterable[RosterProblem]) -> None:
+        for problem in found:
+            self.id.append(problem.id)
+            self.en.append(problem.en)
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+    def as_tuple(self) -> tuple[RosterProblem, ...]:
+        return tuple(RosterProblem(id=i, en=e) for i, e in zip(self.id, self.en, strict=True))
 
     def raise_if_any(self) -> None:
         if self.id:
@@ -295,7 +381,12 @@ class _Problems:
 
 
 def _explain(error: ErrorDetails, allowed: Collection[str], *, csv_input: bool) -> tuple[str, str]:
-    """Turn one pydantic error into a bilingual message (without its location)."""
+    """Turn one pydantic error into a bilingual message (without its location).
+
+    Every error type a roster record can produce (see :data:`EXPLAINED_ERRORS`) has its own
+    sentence in both languages; pydantic's own English text is never shown. Any other type,
+    which a record should not be able to produce, is named by its code.
+    """
     kind = error["type"]
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
     loc = error["loc"]
@@ -313,7 +404,7 @@ def _explain(error: ErrorDetails, allowed: Collection[str], *, csv_input: bool) 
             f"NIP {value!r} tidak sah: {ctx['message_id']}",
             f"NIP {value!r} is invalid: {ctx['message']}",
         )
-    if "message_id" in ctx:
+    if "message_id" in ctx:  # invalid_reference and other errors raised with both texts
         return str(ctx["message_id"]), str(ctx["message"])
     if kind == "missing":
         return "wajib diisi", "is required"
@@ -324,15 +415,23 @@ def _explain(error: ErrorDetails, allowed: Collection[str], *, csv_input: bool) 
             f"{what_id} '{name}' tidak dikenal; yang diizinkan: {names}",
             f"unknown {what_en} '{name}'; allowed: {names}",
         )
-    if name == "email" and kind == "value_error":
+    if kind == "value_error":
+        if name == "email":
+            return (
+                f"{value!r} bukan alamat e-mail yang sah",
+                f"{value!r} is not a valid e-mail address",
+            )
+        return f"nilai {value!r} tidak sah", f"value {value!r} is invalid"
+    if kind == "string_pattern_mismatch":
+        if name == "phone":
+            return (
+                f"nomor telepon {value!r} tidak sah (contoh: +62 812 3456 7890)",
+                f"phone number {value!r} is invalid (example: +62 812 3456 7890)",
+            )
+        pattern = ctx.get("pattern", "")
         return (
-            f"{value!r} bukan alamat e-mail yang sah",
-            f"{value!r} is not a valid e-mail address",
-        )
-    if name == "phone" and kind == "string_pattern_mismatch":
-        return (
-            f"nomor telepon {value!r} tidak sah (contoh: +62 812 3456 7890)",
-            f"phone number {value!r} is invalid (example: +62 812 3456 7890)",
+            f"nilai {value!r} tidak sesuai bentuk yang diharapkan ({pattern})",
+            f"value {value!r} does not have the expected form ({pattern})",
         )
     if kind == "string_too_short":
         n = ctx.get("min_length")
@@ -341,9 +440,9 @@ def _explain(error: ErrorDetails, allowed: Collection[str], *, csv_input: bool) 
         n = ctx.get("max_length")
         return f"terlalu panjang (maksimal {n} karakter)", f"too long (at most {n} characters)"
     if kind == "literal_error":
-        expected = ctx.get("expected", "")
+        expected = str(ctx.get("expected", ""))
         return (
-            f"nilai {value!r} tidak diizinkan; yang diizinkan: {expected}",
+            f"nilai {value!r} tidak diizinkan; yang diizinkan: {expected.replace(' or ', ' atau ')}",
             f"value {value!r} is not allowed; allowed: {expected}",
         )
     if kind == "string_type":
@@ -351,7 +450,27 @@ def _explain(error: ErrorDetails, allowed: Collection[str], *, csv_input: bool) 
             "harus berupa teks (beri tanda kutip bila perlu)",
             "must be text (put it in quotes if needed)",
         )
-    return f"nilai tidak sah: {error['msg']}", f"invalid value: {error['msg']}"
+    if kind == "string_unicode":
+        return "bukan teks yang dapat dibaca (UTF-8)", "is not readable text (UTF-8)"
+    return f"nilai tidak sah (jenis galat {kind})", f"invalid value (error type {kind})"
+
+
+EXPLAINED_ERRORS: Final[frozenset[str]] = frozenset(
+    {
+        "invalid_nip",
+        "invalid_reference",
+        "missing",
+        "extra_forbidden",
+        "value_error",
+        "string_pattern_mismatch",
+        "string_too_short",
+        "string_too_long",
+        "literal_error",
+        "string_type",
+        "string_unicode",
+    }
+)
+"""The pydantic error types a roster record can produce, each told in its own words."""
 
 
 def _clean_record(raw: Mapping[Any, Any]) -> dict[str, Any]:
@@ -404,6 +523,36 @@ def _check_record(
         return None
 
 
+@dataclass
+class _Read:
+    """The records read so far: those without a problem of their own (with where each was), and
+    the NIPs and e-mails of those with one."""
+
+    people: dict[Role, list[RosterPerson]] = field(default_factory=lambda: defaultdict(list))
+    places: dict[Role, list[RecordPlace]] = field(default_factory=lambda: defaultdict(list))
+    unread: set[str] = field(default_factory=set)
+
+    def keep(self, role: Role, person: RosterPerson, place: RecordPlace) -> None:
+        self.people[role].append(person)
+        self.places[role].append(place)
+
+    def skip(self, record: Mapping[str, Any]) -> None:
+        for name in ("nip", "email"):
+            value = record.get(name)
+            if isinstance(value, str) and value.strip():
+                self.unread.add(reference_key(value))
+
+    def roster(self, problems: _Problems) -> Roster:
+        return Roster.model_validate(
+            {
+                **{_LIST_OF_ROLE[role]: people for role, people in self.people.items()},
+                "places": {_LIST_OF_ROLE[role]: at for role, at in self.places.items()},
+                "problems": problems.as_tuple(),
+                "unread_refs": frozenset(self.unread),
+            }
+        )
+
+
 # --------------------------------------------------------------------------------------------
 # CSV
 # --------------------------------------------------------------------------------------------
@@ -417,8 +566,8 @@ def _csv_delimiter(text: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _parse_csv(text: str, source: str, problems: _Problems) -> dict[Role, list[RosterPerson]]:
-    lists: dict[Role, list[RosterPerson]] = defaultdict(list)
+def _parse_csv(text: str, source: str, problems: _Problems) -> _Read:
+    read = _Read()
     reader = csv.reader(io.StringIO(text), delimiter=_csv_delimiter(text))
 
     def at(line: int, column: str = "") -> _Where:
@@ -446,7 +595,7 @@ def _parse_csv(text: str, source: str, problems: _Problems) -> dict[Role, list[R
                 f"CSV tidak sah: {error}",
                 f"invalid CSV: {error}",
             )
-            return lists
+            return read
         line = start
         if not any(cell.strip() for cell in row):
             continue
@@ -489,6 +638,7 @@ def _parse_csv(text: str, source: str, problems: _Problems) -> dict[Role, list[R
                 missing_columns.add("mentor")
             continue
 
+        found_before = len(problems)
         if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
             problems.add(
                 at(line),
@@ -545,8 +695,19 @@ def _parse_csv(text: str, source: str, problems: _Problems) -> dict[Role, list[R
             csv_input=True,
             skip_missing=missing_columns,
         )
-        if person is not None and role is not None:
-            lists[role].append(person)
+        if person is not None and role is not None and len(problems) == found_before:
+            read.keep(
+                role,
+                person,
+                RecordPlace(
+                    id=f"{source} baris {line}",
+                    en=f"{source} line {line}",
+                    short_id=f"baris {line}",
+                    short_en=f"line {line}",
+                ),
+            )
+        else:
+            read.skip(record)
 
     if header is None:
         problems.add(
@@ -562,7 +723,7 @@ def _parse_csv(text: str, source: str, problems: _Problems) -> dict[Role, list[R
             "kolom 'mentor' tidak ada di baris judul, padahal wajib untuk peserta",
             "column 'mentor' is missing from the header row; it is required for participants",
         )
-    return lists
+    return read
 
 
 # --------------------------------------------------------------------------------------------
@@ -571,9 +732,10 @@ def _parse_csv(text: str, source: str, problems: _Problems) -> dict[Role, list[R
 
 
 def _yaml_lines(
-    node: yaml.Node | None, source: str, problems: _Problems
+    node: yaml.Node | None, source: str, problems: _Problems, flawed: set[tuple[str, int]]
 ) -> dict[tuple[Any, ...], int]:
-    """Line numbers (from 1) of a roster document's keys and list items; flags duplicate keys."""
+    """Line numbers (from 1) of a roster document's keys and list items; flags duplicate keys
+    (adding the list items that repeat a key to ``flawed``)."""
     lines: dict[tuple[Any, ...], int] = {}
     if not isinstance(node, yaml.MappingNode):
         return lines
@@ -605,21 +767,38 @@ def _yaml_lines(
                 field_line = field_node.start_mark.line + 1
                 if name in seen:
                     duplicate(field_line, f"{key}[{index}]", name)
+                    flawed.add((key, index))
                 seen.add(name)
                 lines[(key, index, name)] = field_line
     return lines
 
 
-def _parse_yaml(text: str, source: str, problems: _Problems) -> dict[Role, list[RosterPerson]]:
-    lists: dict[Role, list[RosterPerson]] = defaultdict(list)
+def _text_position(text: str, position: int, source: str) -> _Where:
+    """The line and column (from 1) of a character offset in ``text``, as a location."""
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return f"{source} baris {line}, kolom {column}", f"{source} line {line}, column {column}"
+
+
+def _load_yaml(text: str, source: str, problems: _Problems) -> tuple[Any, yaml.Node | None]:
+    """The YAML document and its node tree; ``(None, None)`` after adding a syntax problem."""
     try:
         loader = yaml.SafeLoader(text)  # refuses control characters already
+    except yaml.reader.ReaderError as error:
+        char = error.character
+        shown = f"#x{char:04x}" if isinstance(char, int) else repr(char)
+        problems.add(
+            _text_position(text, error.position, source),
+            f"YAML tidak sah: karakter khusus {shown} tidak diizinkan",
+            f"invalid YAML: special character {shown} is not allowed",
+        )
+        return None, None
     except yaml.YAMLError as error:
         problems.add((source, source), f"YAML tidak sah: {error}", f"invalid YAML: {error}")
-        return lists
+        return None, None
     try:
         node = loader.get_single_node()
-        data: Any = loader.construct_document(node) if node is not None else None
+        return (loader.construct_document(node) if node is not None else None), node
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         parts = [getattr(error, "context", None), getattr(error, "problem", None)]
@@ -632,12 +811,24 @@ def _parse_yaml(text: str, source: str, problems: _Problems) -> dict[Role, list[
         else:
             where = (source, source)
         problems.add(where, f"YAML tidak sah: {reason}", f"invalid YAML: {reason}")
-        return lists
+        return None, None
     finally:
         loader.dispose()
 
+
+def _skip_items(read: _Read, value: Any) -> None:
+    """Remember the people of a list that is not read at all (under a wrong or repeated key)."""
+    if isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict):
+                read.skip(_clean_record(item))
+
+
+def _parse_yaml(text: str, source: str, problems: _Problems) -> _Read:
+    read = _Read()
+    data, node = _load_yaml(text, source, problems)
     if data is None:
-        return lists
+        return read
     if not isinstance(data, dict):
         problems.add(
             (source, source),
@@ -647,9 +838,10 @@ def _parse_yaml(text: str, source: str, problems: _Problems) -> dict[Role, list[
             "the top level of a YAML roster must be a mapping with the lists participants, "
             f"mentors, coaches, examiners, coordinators; found {type(data).__name__}",
         )
-        return lists
+        return read
 
-    lines = _yaml_lines(node, source, problems)
+    flawed: set[tuple[str, int]] = set()
+    lines = _yaml_lines(node, source, problems, flawed)
 
     def at(path: tuple[Any, ...], label: str) -> _Where:
         line = lines.get(path)
@@ -670,6 +862,7 @@ def _parse_yaml(text: str, source: str, problems: _Problems) -> dict[Role, list[
                 f"unknown key '{key}'; allowed: {allowed} (or koordinator, mentor, coach, "
                 "penguji, peserta)",
             )
+            _skip_items(read, value)
             continue
         if role in used:
             problems.add(
@@ -677,6 +870,7 @@ def _parse_yaml(text: str, source: str, problems: _Problems) -> dict[Role, list[
                 f"daftar {_LIST_OF_ROLE[role]} sudah diberikan dengan kunci '{used[role]}'",
                 f"the {_LIST_OF_ROLE[role]} list is already given under the key '{used[role]}'",
             )
+            _skip_items(read, value)
             continue
         used[role] = key
         list_name = _LIST_OF_ROLE[role]
@@ -704,12 +898,26 @@ def _parse_yaml(text: str, source: str, problems: _Problems) -> dict[Role, list[
                 path = (key, index, name) if (key, index, name) in lines else (key, index)
                 return at(path, f"{list_name}[{index}].{name}")
 
-            person = _check_record(
-                _clean_record(item), role, problems, where_field, csv_input=False
+            record = _clean_record(item)
+            person = _check_record(record, role, problems, where_field, csv_input=False)
+            if person is None or (key, index) in flawed:
+                read.skip(record)
+                continue
+            label = f"{list_name}[{index}]"
+            line = lines.get((key, index))
+            suffix_id = "" if line is None else f" (baris {line})"
+            suffix_en = "" if line is None else f" (line {line})"
+            read.keep(
+                role,
+                person,
+                RecordPlace(
+                    id=f"{source} {label}{suffix_id}",
+                    en=f"{source} {label}{suffix_en}",
+                    short_id=f"{label}{suffix_id}",
+                    short_en=f"{label}{suffix_en}",
+                ),
             )
-            if person is not None:
-                lists[role].append(person)
-    return lists
+    return read
 
 
 # --------------------------------------------------------------------------------------------
@@ -738,32 +946,27 @@ def roster_format(filename: str) -> RosterFormat:
 def parse_roster(text: str, fmt: RosterFormat, source: str = "roster") -> Roster:
     """Parse a roster in ``fmt`` ("csv" or "yaml"); ``source`` names it in problems.
 
-    Checks each record on its own and collects every problem; if there is any, raises one
-    :class:`~domain.errors.RosterError` listing them all with their locations (see the module
-    docstring). Cross-record rules are :func:`validate_roster`'s job.
+    Checks each record on its own and collects every problem with its location (see the module
+    docstring) into :attr:`Roster.problems`; a record with a problem is left out of the lists.
+    Never refuses: :func:`validate_roster` reports these problems together with those between
+    the records, so pass the result through it before using it.
     """
     problems = _Problems()
     text = text.removeprefix("\ufeff")
     if fmt == "csv":
-        lists = _parse_csv(text, source, problems)
+        read = _parse_csv(text, source, problems)
     elif fmt == "yaml":
-        lists = _parse_yaml(text, source, problems)
+        read = _parse_yaml(text, source, problems)
     else:  # pragma: no cover - guarded by the type, kept for callers without a type checker
         raise RosterError(
             [f"format roster '{fmt}' tidak dikenal; gunakan csv atau yaml"],
             [f"unknown roster format '{fmt}'; use csv or yaml"],
         )
-    problems.raise_if_any()
-    return Roster.model_validate({_LIST_OF_ROLE[role]: people for role, people in lists.items()})
+    return read.roster(problems)
 
 
 def _who(person: RosterPerson) -> str:
     return f"{person.name} (NIP {person.nip})"
-
-
-def _where(role: Role, index: int) -> _Where:
-    label = f"{_LIST_OF_ROLE[role]}[{index}]"
-    return label, label
 
 
 _PLURAL_EN = {Role.MENTOR: "mentors", Role.COACH: "coaches"}
@@ -777,31 +980,71 @@ def validate_roster(
     existing_participants: Collection[str] = (),
     known_staff: Collection[str] = (),
 ) -> None:
-    """Check the roster's records against each other and against the cohort they join.
+    """Report every problem of a roster at once: those :func:`parse_roster` found in its records,
+    then those between its records and against the cohort they join.
+
+    The checks between records run on the records that were read; a record with a problem of its
+    own is left out of them (its own problem is reported), and a participant whose mentor or
+    coach is such a record is not told that person is missing. Problems name their record as
+    parsing did: ``roster.csv line 7`` for CSV, ``roster.yaml participants[2] (line 12)`` for
+    YAML, ``participants[2]`` for a roster built in code.
 
     ``known_staff`` are NIPs or e-mails of the cohort's coordinators and examiners: none of them
     may join as a participant.
 
     ``known_mentors`` and ``known_coaches`` are NIPs or e-mails of the cohort's existing mentors
     and coaches (participants may refer to them); ``existing_participants`` are NIPs of the
-    cohort's participants. Refused: an empty roster; a person listed twice in the same list; a
-    participant who also holds another role (a participant may not be a mentor, coach, examiner
-    or coordinator of the same cohort — holding two of those other roles, such as coach and
-    examiner, is fine); one NIP with different names or e-mails; one e-mail on two NIPs; a
-    mentor or coach reference that matches nobody in that role; a participant who is their own
-    mentor or coach; a participant already in the cohort or already one of its mentors or
-    coaches; a mentor who is already a participant of the cohort. Collects every problem and
-    raises one :class:`~domain.errors.RosterError`; returns ``None`` when the roster is fine.
+    cohort's participants. Refused: a roster with problems in its records; an empty roster; a
+    person listed twice in the same list; a participant who also holds another role (a
+    participant may not be a mentor, coach, examiner or coordinator of the same cohort — holding
+    two of those other roles, such as coach and examiner, is fine); one NIP with different names
+    or e-mails; one e-mail on two NIPs; a mentor or coach reference that matches nobody in that
+    role; a participant who is their own mentor or coach; a participant already in the cohort or
+    already one of its mentors or coaches; a mentor who is already a participant of the cohort.
+    Collects every problem and raises one :class:`~domain.errors.RosterError`; returns ``None``
+    when the roster is fine.
     """
     problems = _Problems()
+    problems.extend(roster.problems)
     if roster.is_empty():
-        problems.add(
-            ("", ""),
-            "roster kosong: tidak ada peserta, mentor, coach, penguji, maupun koordinator",
-            "empty roster: no participants, mentors, coaches, examiners or coordinators",
-        )
+        if not roster.problems:
+            problems.add(
+                ("", ""),
+                "roster kosong: tidak ada peserta, mentor, coach, penguji, maupun koordinator",
+                "empty roster: no participants, mentors, coaches, examiners or coordinators",
+            )
         problems.raise_if_any()
+    _check_between_records(
+        roster,
+        problems,
+        known_mentors=known_mentors,
+        known_coaches=known_coaches,
+        existing_participants=existing_participants,
+        known_staff=known_staff,
+    )
+    problems.raise_if_any()
 
+
+def _at(roster: Roster, role: Role, index: int) -> _Where:
+    place = roster.place(role, index)
+    return place.id, place.en
+
+
+def _short(roster: Roster, role: Role, index: int) -> _Where:
+    place = roster.place(role, index)
+    return place.short_id, place.short_en
+
+
+def _check_between_records(
+    roster: Roster,
+    problems: _Problems,
+    *,
+    known_mentors: Collection[str],
+    known_coaches: Collection[str],
+    existing_participants: Collection[str],
+    known_staff: Collection[str],
+) -> None:
+    """Add the problems between the roster's records, and against the cohort, to ``problems``."""
     entries: dict[str, list[tuple[Role, int, RosterPerson]]] = defaultdict(list)
     for role in _LIST_OF_ROLE:
         for index, person in enumerate(roster.by_role(role)):
@@ -814,18 +1057,20 @@ def validate_roster(
             by_role[role].append(index)
         for role, indices in by_role.items():
             if len(indices) > 1:
-                places = ", ".join(f"{_LIST_OF_ROLE[role]}[{i}]" for i in indices)
+                shorts = [_short(roster, role, i) for i in indices]
+                places_id = ", ".join(s[0] for s in shorts)
+                places_en = ", ".join(s[1] for s in shorts)
                 problems.add(
-                    _where(role, indices[1]),
-                    f"{_ROLE_ID[role]} {_who(first)} tercantum lebih dari sekali: {places}",
-                    f"{role.value} {_who(first)} is listed more than once: {places}",
+                    _at(roster, role, indices[1]),
+                    f"{_ROLE_ID[role]} {_who(first)} tercantum lebih dari sekali: {places_id}",
+                    f"{role.value} {_who(first)} is listed more than once: {places_en}",
                 )
         others = [r for r in by_role if r is not Role.PARTICIPANT]
         if Role.PARTICIPANT in by_role and others:
             names_id = ", ".join(_ROLE_ID[r] for r in others)
             names_en = ", ".join(r.value for r in others)
             problems.add(
-                _where(Role.PARTICIPANT, by_role[Role.PARTICIPANT][0]),
+                _at(roster, Role.PARTICIPANT, by_role[Role.PARTICIPANT][0]),
                 f"{_who(first)} tercantum sebagai peserta dan juga sebagai {names_id}; peserta "
                 "tidak boleh memegang peran lain dalam angkatan yang sama",
                 f"{_who(first)} is listed as a participant and also as {names_en}; a "
@@ -833,13 +1078,13 @@ def validate_roster(
             )
         variants = {(p.name, p.email) for _, _, p in listed}
         if len(variants) > 1:
-            places = "; ".join(
-                f"{_LIST_OF_ROLE[r]}[{i}] {p.name} <{p.email}>" for r, i, p in listed
-            )
+            shown = [(_short(roster, r, i), p) for r, i, p in listed]
             problems.add(
-                _where(first_role, first_index),
-                f"NIP {nip} tercantum dengan nama atau e-mail yang berbeda: {places}",
-                f"NIP {nip} is listed with different names or e-mails: {places}",
+                _at(roster, first_role, first_index),
+                f"NIP {nip} tercantum dengan nama atau e-mail yang berbeda: "
+                + "; ".join(f"{s[0]} {p.name} <{p.email}>" for s, p in shown),
+                f"NIP {nip} is listed with different names or e-mails: "
+                + "; ".join(f"{s[1]} {p.name} <{p.email}>" for s, p in shown),
             )
 
     nips_by_email: dict[str, dict[str, tuple[Role, int, RosterPerson]]] = defaultdict(dict)
@@ -848,12 +1093,14 @@ def validate_roster(
             nips_by_email[person.email].setdefault(nip, (role, index, person))
     for email, holders in nips_by_email.items():
         if len(holders) > 1:
-            places = "; ".join(f"{_LIST_OF_ROLE[r]}[{i}] {_who(p)}" for r, i, p in holders.values())
+            shown = [(_short(roster, r, i), p) for r, i, p in holders.values()]
             role, index, _ = next(iter(holders.values()))
             problems.add(
-                _where(role, index),
-                f"e-mail {email} dipakai oleh {len(holders)} NIP berbeda: {places}",
-                f"e-mail {email} is used by {len(holders)} different NIPs: {places}",
+                _at(roster, role, index),
+                f"e-mail {email} dipakai oleh {len(holders)} NIP berbeda: "
+                + "; ".join(f"{s[0]} {_who(p)}" for s, p in shown),
+                f"e-mail {email} is used by {len(holders)} different NIPs: "
+                + "; ".join(f"{s[1]} {_who(p)}" for s, p in shown),
             )
 
     known_mentor_keys = {reference_key(ref) for ref in known_mentors}
@@ -870,7 +1117,7 @@ def validate_roster(
         for index, person in enumerate(roster.by_role(role)):
             if person.nip in existing_keys:
                 problems.add(
-                    _where(role, index),
+                    _at(roster, role, index),
                     f"{_ROLE_ID[role]} {_who(person)} sudah menjadi peserta angkatan ini; peserta "
                     f"tidak boleh menjadi {_ROLE_ID[role]}",
                     f"{role.value} {_who(person)} is already a participant of this cohort; a "
@@ -878,7 +1125,7 @@ def validate_roster(
                 )
 
     for index, participant in enumerate(roster.participants):
-        where = _where(Role.PARTICIPANT, index)
+        where = _at(roster, Role.PARTICIPANT, index)
         who = _who(participant)
         own = {participant.nip, participant.email}
         if participant.nip in existing_keys:
@@ -931,7 +1178,7 @@ def validate_roster(
                     f"({other.name}); a participant may not be a {role.value}",
                 )
                 continue
-            if key in keys:
+            if key in keys or key in roster.unread_refs:
                 continue
             found = roster.resolve(ref)
             hint_id = hint_en = ""
@@ -954,8 +1201,6 @@ def validate_roster(
                 f"{role.value} {ref} of participant {who} is not in the roster nor among the "
                 f"cohort's {_PLURAL_EN[role]}{hint_en}",
             )
-
-    problems.raise_if_any()
 
 
 def dump_roster(roster: Roster, fmt: RosterFormat) -> str:

@@ -2,7 +2,9 @@
 
 PostgreSQL tests use ``PATOK_TEST_POSTGRES_URL`` (default: the server on this machine,
 ``postgresql://postgres@127.0.0.1:5432/test``), each in a schema of its own that is dropped
-afterwards. Where no server is reachable they are skipped with the reason shown.
+afterwards. Where no server is reachable they are skipped with the reason shown — unless
+``PATOK_REQUIRE_POSTGRES=1`` (as in ``make test`` and CI), which makes each of them fail with that
+reason instead, so a suite that could not reach PostgreSQL never passes silently.
 """
 
 from __future__ import annotations
@@ -23,12 +25,23 @@ from adapters.settings import Settings
 POSTGRES_URL = os.environ.get(
     "PATOK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
+REQUIRE_POSTGRES_VARIABLE = "PATOK_REQUIRE_POSTGRES"
 _pg_problem: str | None = None
 _pg_checked = False
 
 
+def postgres_required() -> bool:
+    """True when ``PATOK_REQUIRE_POSTGRES`` is set to 1: PostgreSQL tests must not be skipped."""
+    return os.environ.get(REQUIRE_POSTGRES_VARIABLE, "").strip() == "1"
+
+
 def postgres_unreachable() -> str | None:
-    """Why PostgreSQL cannot be used for tests, or None when it can (checked once)."""
+    """Why PostgreSQL cannot be used for tests, or None when it can (checked once).
+
+    Callers skip their test with the reason returned. When :func:`postgres_required`, an
+    unreachable server fails the calling test (or fixture) here instead, with the same reason, so
+    every place that decides that skip turns into a failure at once.
+    """
     global _pg_checked, _pg_problem
     if not _pg_checked:
         _pg_checked = True
@@ -37,6 +50,8 @@ def postgres_unreachable() -> str | None:
                 conn.execute("SELECT 1")
         except psycopg.Error as err:
             _pg_problem = f"PostgreSQL not reachable at {POSTGRES_URL}: {err}".strip()
+    if _pg_problem and postgres_required():
+        pytest.fail(f"{_pg_problem} ({REQUIRE_POSTGRES_VARIABLE}=1: not skipped)", pytrace=False)
     return _pg_problem
 
 

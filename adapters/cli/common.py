@@ -66,10 +66,25 @@ def patok() -> Patok:
     return _state.patok
 
 
+def one_line(text: str) -> str:
+    """``text`` on a single line: its line breaks, and the spaces around them, become one space.
+
+    Every refusal is one ``patok: …`` line, even when a message quotes a multi-line value (a
+    parser's error, a name spanning lines); a refusal with several problems lists them on that
+    line, separated by ``; `` (see :class:`domain.errors.RosterError`)."""
+    lines = [line.strip() for line in text.splitlines()]
+    return " ".join(line for line in lines if line)
+
+
+def refuse(message: str, code: int = 1) -> NoReturn:
+    """Print ``message`` as a one-line refusal (``patok: …``) on stderr and exit with ``code``."""
+    typer.echo(f"patok: {one_line(message)}", err=True)
+    raise typer.Exit(code)
+
+
 def fail(message_id: str, message_en: str, code: int = 1) -> NoReturn:
     """Print a one-line refusal in the chosen language and exit non-zero."""
-    typer.echo(f"patok: {message_en if _state.lang == 'en' else message_id}", err=True)
-    raise typer.Exit(code)
+    refuse(message_en if _state.lang == "en" else message_id, code)
 
 
 def refusals(fn: Callable[P, R]) -> Callable[P, R]:
@@ -80,13 +95,11 @@ def refusals(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return fn(*args, **kwargs)
         except DomainError as err:
-            typer.echo(f"patok: {err.text(_state.lang)}", err=True)
-            raise typer.Exit(1) from None
+            refuse(err.text(_state.lang))
         except ValidationError as err:
             first = err.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            typer.echo(f"patok: {where}: {first['msg']}", err=True)
-            raise typer.Exit(1) from None
+            refuse(f"{where}: {first['msg']}")
         except (typer.Exit, click.exceptions.ClickException, click.exceptions.Abort):
             raise
         except UnicodeDecodeError as err:

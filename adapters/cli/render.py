@@ -12,6 +12,7 @@ from rich.table import Table
 from adapters.i18n import Lang, label
 from domain.audit import StoredEntry
 from domain.model import TIMEZONES, Gate
+from states.messages import recipient_label
 from states.ports import RaisedAlert
 from states.queries import Board, BoardCell, BoardRow, ProjectDetails, payload_of
 from states.sweep import SweepReport
@@ -309,7 +310,7 @@ def print_sweep(report: SweepReport, lang: Lang, console: Console | None = None)
 def print_alerts(
     rows: list[RaisedAlert], codes: dict[int, str], lang: Lang, console: Console | None = None
 ) -> None:
-    """Print alerts (escalations and reminders)."""
+    """Print alerts (escalations and reminders), each recipient named in words in ``lang``."""
     console = console or _console()
     table = Table(show_header=True)
     for col in (
@@ -333,7 +334,7 @@ def print_alerts(
             r.kind,
             r.clock,
             str(r.rung),
-            r.notify,
+            recipient_label(r.notify, lang),
             r.due_at.strftime("%d-%m-%Y %H:%M UTC"),
             r.raised_at.strftime("%d-%m-%Y %H:%M UTC"),
             "-" if r.resolved_at is None else r.resolved_at.strftime("%d-%m-%Y %H:%M UTC"),

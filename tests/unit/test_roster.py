@@ -23,6 +23,7 @@ from domain.errors import RosterError
 from domain.nip import parse_nip, synthetic_nip
 from domain.roles import Role
 from domain.roster import (
+    EXPLAINED_ERRORS,
     Roster,
     RosterFormat,
     RosterParticipant,
@@ -114,6 +115,11 @@ def problems_of(action: Callable[[], object]) -> tuple[list[str], list[str]]:
     error = caught.value
     assert len(error.problems) == len(error.problems_en)
     return error.problems, error.problems_en
+
+
+def import_problems(text: str, fmt: RosterFormat, source: str = "r") -> tuple[list[str], list[str]]:
+    """Parse and validate ``text`` as an import does; return the problems it is refused with."""
+    return problems_of(lambda: validate_roster(parse_roster(text, fmt, source)))
 
 
 def person(nip: str, name: str, **extra: str) -> dict[str, str]:
@@ -503,7 +509,7 @@ BAD_INPUTS = [
 def test_bad_input_gives_one_problem_naming_its_location_and_cause(
     fmt: RosterFormat, text: str, where: tuple[str, str], what: tuple[str, str]
 ) -> None:
-    ids, ens = problems_of(lambda: parse_roster(text, fmt, "r"))
+    ids, ens = import_problems(text, fmt)
 
     assert len(ens) == 1, ens
     assert ids[0].startswith(where[0] + ":"), ids
@@ -525,7 +531,7 @@ def test_several_csv_problems_are_all_reported_with_their_lines() -> None:
         csv_row("kepala", COACH),  # line 5: role
         csv_row("participant", P1, name="X", mentor=""),  # line 6: name too short, no mentor
     )
-    ids, ens = problems_of(lambda: parse_roster(text, "csv", "r.csv"))
+    ids, ens = import_problems(text, "csv", "r.csv")
 
     assert len(ens) == 5 and len(ids) == 5
     assert [e.split(":")[0] for e in ens] == [
@@ -556,7 +562,7 @@ def test_several_yaml_problems_are_all_reported() -> None:
         },
         sort_keys=False,
     )
-    ids, ens = problems_of(lambda: parse_roster(text, "yaml"))
+    ids, ens = import_problems(text, "yaml")
 
     assert len(ens) == 5 and len(ids) == 5
     joined = "\n".join(ens)
@@ -573,7 +579,7 @@ def test_several_yaml_problems_are_all_reported() -> None:
 def test_roster_error_message_lists_every_problem_in_both_languages() -> None:
     text = csv_text(csv_row("participant", P1[:-1]), csv_row("kepala", P2))
     with pytest.raises(RosterError) as caught:
-        parse_roster(text, "csv")
+        validate_roster(parse_roster(text, "csv"))
 
     error = caught.value
     assert error.message_id.startswith("Roster ditolak, tidak ada yang disimpan: ")
@@ -791,6 +797,194 @@ def test_a_roster_of_mentors_only_is_valid() -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# One pass: problems in records and between records are reported together
+# ---------------------------------------------------------------------------------------------
+
+P3 = synthetic_nip(date(1981, 2, 8), 2006, 3, "male", 52)
+P4 = synthetic_nip(date(1984, 7, 21), 2010, 2, "female", 63)
+
+
+def where_of(problem: str) -> str:
+    """The location a problem starts with (what comes before the first ': ')."""
+    return problem.split(": ", 1)[0]
+
+
+def test_parsing_keeps_record_problems_in_the_roster_instead_of_refusing() -> None:
+    parsed = parse_roster(csv_text(csv_row("participant", P1[:-1])), "csv", "r.csv")
+
+    assert parsed.participants == [] and len(parsed.mentors) == 1
+    assert [where_of(p.en) for p in parsed.problems] == ["r.csv line 3, column nip"]
+    assert [where_of(p.id) for p in parsed.problems] == ["r.csv baris 3, kolom nip"]
+    assert P1[:-1] in parsed.unread_refs
+
+
+def test_a_csv_import_reports_field_and_cross_record_problems_in_one_pass_with_csv_lines() -> None:
+    text = csv_text(
+        csv_row("participant", P1[:-1], "ismail@burukab.go.id"),  # line 3: NIP of 17 digits
+        csv_row("participant", P2, "siti@burukab.go.id"),  # line 4
+        csv_row("participant", P2, "siti@burukab.go.id"),  # line 5: line 4 again
+        csv_row("participant", P3, "umar@burukab.go.id", mentor=P3),  # line 6: own mentor
+        csv_row("participant", P4, "nur@burukab.go.id", mentor=COACH),  # line 7: unknown mentor
+    )
+    ids, ens = import_problems(text, "csv", "roster.csv")
+
+    assert [where_of(e) for e in ens] == [
+        "roster.csv line 3, column nip",
+        "roster.csv line 5",
+        "roster.csv line 6",
+        "roster.csv line 7",
+    ]
+    assert [where_of(i) for i in ids] == [
+        "roster.csv baris 3, kolom nip",
+        "roster.csv baris 5",
+        "roster.csv baris 6",
+        "roster.csv baris 7",
+    ]
+    assert "must have 18 digits" in ens[0]
+    assert ens[1].endswith(f"(NIP {P2}) is listed more than once: line 4, line 5")
+    assert ids[1].endswith(f"(NIP {P2}) tercantum lebih dari sekali: baris 4, baris 5")
+    assert "cannot be their own mentor" in ens[2]
+    assert f"mentor {COACH} of participant" in ens[3] and "is not in the roster" in ens[3]
+    assert not any("participants[" in problem for problem in ids + ens)
+
+
+def test_a_yaml_import_reports_both_kinds_in_one_pass_naming_each_record_as_in_the_file() -> None:
+    text = yaml.safe_dump(
+        {
+            "mentors": [GOOD_MENTOR],
+            "participants": [
+                participant(P1[:-1], "Ismail Nurlatu"),  # [0]: NIP of 17 digits
+                SITI,  # [1]
+                {**SITI},  # [2]: [1] again
+                participant(P3, "Umar Tuasikal", mentor=P3),  # [3]: own mentor
+                participant(P4, "Nur Laitupa", mentor=COACH),  # [4]: mentor not in the roster
+            ],
+        },
+        sort_keys=False,
+    )
+    _, ens = import_problems(text, "yaml", "r.yaml")
+
+    assert len(ens) == 4, ens
+    assert ens[0].startswith("r.yaml participants[0].nip (line 7): NIP")
+    # indices count the file's records, also those that could not be read
+    assert ens[1].startswith("r.yaml participants[2] (line 17): participant Siti Umasugi")
+    assert ens[1].endswith("listed more than once: participants[1] (line 12), participants[2] (line 17)")
+    assert ens[2].startswith("r.yaml participants[3] (line 22): participant Umar Tuasikal")
+    assert "cannot be their own mentor" in ens[2]
+    assert ens[3].startswith(f"r.yaml participants[4] (line 27): mentor {COACH} of participant")
+
+
+def test_a_record_that_cannot_be_read_is_left_out_of_the_checks_between_records() -> None:
+    text = "\n".join(
+        [
+            HEADER,
+            csv_row("mentor", MENTOR, "marthen-at-burukab.go.id"),  # line 2: bad e-mail
+            csv_row("participant", P1, "ismail@burukab.go.id"),  # line 3: mentor is line 2
+            csv_row("participant", P2, "siti@burukab.go.id", phone="0812-abc"),  # line 4
+            csv_row("participant", P2, "siti@burukab.go.id"),  # line 5: NIP of line 4
+        ]
+    )
+    _, ens = import_problems(text, "csv", "r.csv")
+
+    assert [where_of(e) for e in ens] == ["r.csv line 2, column email", "r.csv line 4, column phone"]
+
+
+def test_people_under_a_mistyped_yaml_key_are_not_reported_missing_as_mentors() -> None:
+    text = yaml.safe_dump({"mentorss": [GOOD_MENTOR], "participants": [ISMAIL]}, sort_keys=False)
+    _, ens = import_problems(text, "yaml", "r.yaml")
+
+    assert len(ens) == 1 and "unknown key 'mentorss'" in ens[0]
+
+
+def test_cross_record_problems_of_a_roster_without_problems_of_its_own_are_all_reported() -> None:
+    text = csv_text(
+        csv_row("participant", P1, "ismail@burukab.go.id", mentor=P1),
+        csv_row("participant", P2, "ismail@burukab.go.id"),
+    )
+    _, ens = import_problems(text, "csv", "r.csv")
+
+    assert [where_of(e) for e in ens] == ["r.csv line 3", "r.csv line 3"]
+    assert "is used by 2 different NIPs: line 3 " in ens[0] and "; line 4 " in ens[0]
+    assert "cannot be their own mentor" in ens[1]
+
+
+def test_where_records_stood_in_their_files_does_not_make_two_rosters_differ() -> None:
+    from_csv = parse_roster(CSV_TEXT, "csv", "r.csv")
+    from_yaml = parse_roster(YAML_TEXT, "yaml", "r.yaml")
+
+    assert from_csv == from_yaml
+    assert from_csv.place(Role.PARTICIPANT, 1).en == "r.csv line 7"
+    assert from_yaml.place(Role.PARTICIPANT, 1).en == "r.yaml participants[1] (line 31)"
+    assert Roster.model_validate(from_csv.model_dump()).place(Role.PARTICIPANT, 1).en == (
+        "participants[1]"
+    )
+    assert parse_roster(csv_text(csv_row("participant", "123")), "csv") != parse_roster(
+        csv_text(), "csv"
+    )
+
+
+def test_every_problem_is_one_line_even_when_a_name_spans_lines() -> None:
+    name = "Ismail\n  Nurlatu"
+    text = yaml.safe_dump(
+        {
+            "mentors": [GOOD_MENTOR],
+            "participants": [
+                {**ISMAIL, "name": name},
+                {**ISMAIL, "name": name, "jabatan": "Kepala\nBidang"},
+                {**ISMAIL, "name": name},
+            ],
+        }
+    )
+    ids, ens = import_problems(text, "yaml", "r.yaml")
+
+    assert len(ens) == 2
+    assert all("\n" not in problem for problem in ids + ens)
+    assert "Ismail Nurlatu (NIP" in ens[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation text: every pydantic error a record can produce, in both languages
+# ---------------------------------------------------------------------------------------------
+
+PYDANTIC_WORDS = ("should", "Field required", "Extra inputs", "Value error", "valid string")
+
+FIELD_ERRORS = [
+    pytest.param({"nip": "123"}, "invalid_nip", "harus terdiri atas 18 digit", "must have 18 digits", id="nip"),
+    pytest.param({"mentor": "Pak Kepala"}, "invalid_reference", "bukan alamat e-mail maupun NIP", "neither an e-mail address nor a valid NIP", id="reference"),
+    pytest.param({"name": None}, "missing", "wajib diisi", "is required", id="missing"),
+    pytest.param({"jabatan": "Kabid"}, "extra_forbidden", "kunci 'jabatan' tidak dikenal", "unknown key 'jabatan'", id="unknown-key"),
+    pytest.param({"email": "ismail@"}, "value_error", "bukan alamat e-mail yang sah", "is not a valid e-mail address", id="email"),
+    pytest.param({"phone": "0812-abc"}, "string_pattern_mismatch", "nomor telepon '0812-abc' tidak sah", "phone number '0812-abc' is invalid", id="phone"),
+    pytest.param({"name": "X"}, "string_too_short", "terlalu pendek (minimal 2 karakter)", "too short (at least 2 characters)", id="too-short"),
+    pytest.param({"unit": "x" * 201}, "string_too_long", "terlalu panjang (maksimal 200 karakter)", "too long (at most 200 characters)", id="too-long"),
+    pytest.param({"lang": "fr"}, "literal_error", "yang diizinkan: 'id' atau 'en'", "allowed: 'id' or 'en'", id="literal"),
+    pytest.param({"name": True}, "string_type", "harus berupa teks", "must be text", id="not-text"),
+    pytest.param({"name": b"\xff"}, "string_unicode", "bukan teks yang dapat dibaca", "is not readable text", id="not-unicode"),
+]
+
+
+@pytest.mark.parametrize(("fields", "kind", "what_id", "what_en"), FIELD_ERRORS)
+def test_each_pydantic_error_a_record_can_produce_reads_as_a_sentence_in_both_languages(
+    fields: dict[str, Any], kind: str, what_id: str, what_en: str
+) -> None:
+    from pydantic import ValidationError
+
+    record = {**ISMAIL, **fields}
+    with pytest.raises(ValidationError) as raw:
+        RosterParticipant.model_validate({k: v for k, v in record.items() if v is not None})
+    assert [e["type"] for e in raw.value.errors()] == [kind]
+
+    ids, ens = import_problems(yaml_participant(**fields), "yaml")
+
+    assert len(ens) == 1 and what_id in ids[0] and what_en in ens[0], (ids, ens)
+    assert not any(word in ids[0] + ens[0] for word in PYDANTIC_WORDS)
+
+
+def test_the_error_types_tested_above_are_exactly_those_the_roster_explains() -> None:
+    assert {p.values[1] for p in FIELD_ERRORS} == EXPLAINED_ERRORS
+
+
+# ---------------------------------------------------------------------------------------------
 # The seed 001 demo roster
 # ---------------------------------------------------------------------------------------------
 
@@ -880,12 +1074,13 @@ def test_a_coordinator_or_examiner_of_the_cohort_cannot_join_as_a_participant() 
     assert "koordinator atau penguji" in refused.value.problems[0]
 
 
-def test_yaml_with_a_control_character_is_refused_as_invalid_yaml_not_a_crash() -> None:
-    from domain.roster import parse_roster
+def test_yaml_with_a_control_character_is_refused_on_one_line_naming_line_and_column() -> None:
+    ids, ens = import_problems("participants:\n  - name: A\x1f\n", "yaml", "upload.yaml")
 
-    with pytest.raises(RosterError) as caught:
-        parse_roster("participants:\x1f\n", "yaml", "upload.yaml")
-    assert "invalid YAML" in caught.value.message_en and "upload.yaml" in caught.value.message_en
+    assert ens == ["upload.yaml line 2, column 12: invalid YAML: special character #x001f is not allowed"]
+    assert ids == [
+        "upload.yaml baris 2, kolom 12: YAML tidak sah: karakter khusus #x001f tidak diizinkan"
+    ]
 
 
 def test_a_cohort_must_start_in_a_year_the_working_day_calendar_covers() -> None:
