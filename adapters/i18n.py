@@ -59,3 +59,12 @@ def label(key: str, lang: Lang = "id") -> str:
     if pair is None:
         return key
     return pair[1] if lang == "en" else pair[0]
+
+
+def state_label(state: str, lang: Lang = "id") -> str:
+    """A project's state in words: ``taking_ownership.submitted`` → ``Taking ownership —
+    diajukan``; ``completed`` → ``selesai``."""
+    stage, _, gate = state.partition(".")
+    if not gate:
+        return label(stage, lang)
+    return f"{label(stage, lang)} — {label(gate, lang)}"

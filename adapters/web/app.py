@@ -53,6 +53,7 @@ from adapters.web.problems import (
     TITLES,
     HttpProblem,
     domain_problem,
+    http_error_messages,
     http_problem,
     internal_problem,
     invalid_fields,
@@ -274,23 +275,26 @@ def _handlers(app: FastAPI) -> None:
         """A request FastAPI could not validate: 422 naming every field."""
         if _is_api(request):
             return validation_problem(request, error)
-        return _page_error(request, 422, invalid_listing(invalid_fields(error)))
+        return _page_error(request, 422, invalid_listing(invalid_fields(error), lang_of(request)))
 
     @app.exception_handler(ValidationError)
     async def on_model_invalid(request: Request, error: ValidationError) -> Response:
         """A domain model refusing its input: 422 naming the field."""
         if _is_api(request):
             return validation_problem(request, error)
-        return _page_error(request, 422, invalid_listing(invalid_fields(error)))
+        return _page_error(request, 422, invalid_listing(invalid_fields(error), lang_of(request)))
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, error: StarletteHTTPException) -> Response:
-        """An unknown path or method, as a problem or the error page."""
+        """An unknown path or method, as a problem or the error page, in the request's language."""
         code = "not_found" if error.status_code == 404 else "http_error"
-        message = str(error.detail)
+        message_id, message_en = http_error_messages(
+            error.status_code, str(error.detail), request.method, request.url.path
+        )
         if _is_api(request) or error.status_code == 405:
-            return problem(request, error.status_code, code, message, message)
-        return _page_error(request, error.status_code, message)
+            return problem(request, error.status_code, code, message_id, message_en)
+        lang = lang_of(request)
+        return _page_error(request, error.status_code, message_en if lang == "en" else message_id)
 
     @app.exception_handler(LoginRequired)
     async def on_login_required(request: Request, error: LoginRequired) -> Response:

@@ -14,7 +14,9 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 
+from adapters.i18n import Lang
 from adapters.web.lang import lang_of
 from domain.errors import (
     AlreadyExists,
@@ -219,36 +221,133 @@ def http_problem(request: Request, error: HttpProblem) -> JSONResponse:
     )
 
 
+VALIDATION_ID: dict[str, str] = {
+    "missing": "wajib diisi",
+    "string_type": "harus berupa teks",
+    "string_too_short": "minimal {min_length} karakter",
+    "string_too_long": "maksimal {max_length} karakter",
+    "string_pattern_mismatch": "tidak sesuai pola {pattern}",
+    "int_type": "harus berupa bilangan bulat",
+    "int_parsing": "harus berupa bilangan bulat",
+    "int_from_float": "harus berupa bilangan bulat",
+    "float_type": "harus berupa angka",
+    "float_parsing": "harus berupa angka",
+    "bool_type": "harus berupa true atau false",
+    "bool_parsing": "harus berupa true atau false",
+    "greater_than": "harus lebih besar dari {gt}",
+    "greater_than_equal": "paling kecil {ge}",
+    "less_than": "harus lebih kecil dari {lt}",
+    "less_than_equal": "paling besar {le}",
+    "multiple_of": "harus kelipatan {multiple_of}",
+    "finite_number": "harus berupa angka terhingga",
+    "literal_error": "harus salah satu dari {expected}",
+    "enum": "harus salah satu dari {expected}",
+    "date_type": "harus berupa tanggal (YYYY-MM-DD)",
+    "date_parsing": "harus berupa tanggal (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "harus berupa tanggal (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "harus berupa tanggal tanpa jam",
+    "datetime_type": "harus berupa waktu ISO 8601 (mis. 2026-05-04T09:00:00+09:00)",
+    "datetime_parsing": "harus berupa waktu ISO 8601 (mis. 2026-05-04T09:00:00+09:00)",
+    "datetime_from_date_parsing": "harus berupa waktu ISO 8601 (mis. 2026-05-04T09:00:00+09:00)",
+    "timezone_aware": "harus menyertakan zona waktu (mis. +09:00)",
+    "time_type": "harus berupa jam (HH:MM)",
+    "time_parsing": "harus berupa jam (HH:MM)",
+    "list_type": "harus berupa daftar",
+    "tuple_type": "harus berupa daftar",
+    "set_type": "harus berupa daftar tanpa duplikat",
+    "dict_type": "harus berupa objek",
+    "model_type": "harus berupa objek",
+    "model_attributes_type": "harus berupa objek",
+    "too_short": "minimal {min_length} butir",
+    "too_long": "maksimal {max_length} butir",
+    "extra_forbidden": "tidak dikenal; hapus bidang ini",
+    "json_invalid": "JSON tidak sah ({error})",
+    "json_type": "harus berupa JSON",
+    "bytes_type": "harus berupa data biner",
+    "url_parsing": "harus berupa URL",
+    "url_type": "harus berupa URL",
+    "uuid_parsing": "harus berupa UUID",
+    "value_error": "nilai tidak sah ({error})",
+    "assertion_error": "nilai tidak sah ({error})",
+}
+"""Pydantic's error types in Bahasa Indonesia (the error's context fills the braces); a type not
+here keeps pydantic's English message, and an error that carries its own ``message_id`` (patok's
+NIP and roster checks) says that."""
+
+
+def _shown(key: str, value: Any) -> str:
+    """A value of an error's context as the Indonesian sentence shows it."""
+    text = str(value)
+    if key == "expected":
+        text = text.replace(" or ", " atau ")
+    if key == "error":
+        text = text.removeprefix("Value error, ")
+    return text
+
+
+def _message_id(error: ErrorDetails) -> str:
+    """One validation error in Bahasa Indonesia."""
+    context: dict[str, Any] = dict(error.get("ctx") or {})
+    given = context.get("message_id")
+    if given:
+        return str(given)
+    template = VALIDATION_ID.get(error["type"])
+    if template is None:
+        return error["msg"]
+    try:
+        return template.format(**{k: _shown(k, v) for k, v in context.items()})
+    except (KeyError, IndexError, ValueError):
+        return error["msg"]
+
+
 def invalid_fields(error: RequestValidationError | ValidationError) -> list[dict[str, str]]:
-    """Each invalid field of a request (its dotted location) and why."""
+    """Each invalid field of a request (its dotted location) and why, in English (``message``)
+    and in Bahasa Indonesia (``message_id``)."""
     return [
         {
             "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
             "message": str(e.get("msg", "")),
+            "message_id": _message_id(e),
         }
         for e in error.errors()
     ]
 
 
-def invalid_listing(fields: list[dict[str, str]]) -> str:
-    """The invalid fields in one line (the first ten)."""
-    return "; ".join(f"{f['field'] or '-'}: {f['message']}" for f in fields[:10])
+def invalid_listing(fields: list[dict[str, str]], lang: Lang = "en") -> str:
+    """The invalid fields in one line (the first ten), in ``lang``."""
+    key = "message_id" if lang == "id" else "message"
+    return "; ".join(f"{f['field'] or '-'}: {f.get(key) or f['message']}" for f in fields[:10])
 
 
 def validation_problem(
     request: Request, error: RequestValidationError | ValidationError
 ) -> JSONResponse:
-    """A 422 naming every invalid field of the request."""
+    """A 422 naming every invalid field of the request, in both languages."""
     fields = invalid_fields(error)
-    listing = invalid_listing(fields)
     return problem(
         request,
         422,
         "invalid_input",
-        f"Masukan tidak sah — {listing}",
-        f"Invalid input — {listing}",
+        f"Masukan tidak sah — {invalid_listing(fields, 'id')}",
+        f"Invalid input — {invalid_listing(fields, 'en')}",
         {"fields": fields},
     )
+
+
+HTTP_MESSAGES: dict[int, tuple[str, str]] = {
+    404: ("Alamat {path} tidak ditemukan", "Nothing is found at {path}"),
+    405: ("Metode {method} tidak diizinkan untuk {path}", "Method {method} is not allowed on {path}"),
+}
+"""The web server's own refusals (an unknown address, a wrong method), in both languages."""
+
+
+def http_error_messages(status: int, detail: str, method: str, path: str) -> tuple[str, str]:
+    """What to say, in Bahasa Indonesia and English, when the server itself refuses a request
+    (no route matches it, or not with this method)."""
+    pair = HTTP_MESSAGES.get(status)
+    if pair is None:
+        return f"Permintaan tidak dapat dilayani (HTTP {status}): {detail}", detail
+    return pair[0].format(method=method, path=path), pair[1].format(method=method, path=path)
 
 
 def internal_problem(request: Request) -> JSONResponse:

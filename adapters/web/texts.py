@@ -132,6 +132,8 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "project.alerts": ("Eskalasi dan pengingat terbuka", "Open escalations and reminders"),
     "project.late": ("terlambat {n} hari kerja", "{n} working days late"),
     "project.on_time": ("tepat waktu", "on time"),
+    "project.submitted_on_time": ("diajukan tepat waktu", "submitted on time"),
+    "project.submitted_late": ("diajukan terlambat {n} hari kerja", "submitted {n} working days late"),
     "submit.title": ("Ajukan tahap ini", "Submit this stage"),
     "submit.note": ("Catatan untuk penyetuju", "Note for the approver"),
     "submit.button": ("Ajukan", "Submit"),
@@ -169,6 +171,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "New token (shown this once; keep it somewhere safe):",
     ),
     "error.title": ("Tidak dapat dilanjutkan", "Cannot continue"),
+    "problems.title": ("Jenis masalah", "Problem types"),
+    "problems.code": ("kode", "code"),
+    "problems.detail": ("dalam bahasa permintaan", "in the request's language"),
+    "problems.messages": ("dalam kedua bahasa", "in both languages"),
     "error.back": ("Kembali ke beranda", "Back to the home page"),
     "ok": ("Berhasil", "Done"),
     "done.stage.submitted": ("Tahap diajukan.", "Stage submitted."),
@@ -195,6 +201,33 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "event.extension.requested": ("Perpanjangan dimohon", "Extension requested"),
     "event.extension.granted": ("Perpanjangan disetujui", "Extension granted"),
     "event.extension.refused": ("Perpanjangan ditolak", "Extension refused"),
+    "event.lesson.recorded": ("Pelajaran dicatat", "Lesson recorded"),
+    "event.lesson.removed": ("Pelajaran dihapus", "Lesson removed"),
+    "event.adoption.decided": ("Keputusan adopsi dicatat", "Adoption decided"),
+    "event.milestone.added": ("Tonggak ditambahkan", "Milestone added"),
+    "event.milestone.reported": ("Tonggak dilaporkan", "Milestone reported"),
+    "event.group.report_uploaded": ("Laporan kelompok diunggah", "Group report uploaded"),
+    "event.seminar.scored": ("Nilai seminar diberikan", "Seminar scored"),
+    "event.seminar.graded": ("Predikat seminar ditetapkan", "Seminar graded"),
+    "event.remediation.resolved": ("Remediasi dinilai ulang", "Remediation re-graded"),
+    "timeline.stage": ("tahap", "stage"),
+    "timeline.next_stage": ("tahap berikutnya", "next stage"),
+    "timeline.submission": ("pengajuan", "submission"),
+    "timeline.lesson": ("pelajaran", "lesson"),
+    "timeline.milestone": ("tonggak", "milestone"),
+    "timeline.title": ("judul", "title"),
+    "timeline.decision": ("keputusan", "decision"),
+    "timeline.score": ("nilai", "score"),
+    "timeline.grade": ("predikat", "grade"),
+    "timeline.comment": ("komentar", "comment"),
+    "timeline.reason": ("alasan", "reason"),
+    "timeline.note": ("catatan", "note"),
+    "timeline.new_due_date": ("tenggat yang dimohon", "deadline asked for"),
+    "timeline.due_at": ("tenggat", "due"),
+    "timeline.next_due_at": ("tenggat tahap berikutnya", "next stage due"),
+    "alert.reminder": ("pengingat", "reminder"),
+    "alert.escalation": ("eskalasi", "escalation"),
+    "dead.channel": ("Saluran", "Channel"),
     "none": ("—", "—"),
     "yes": ("ya", "yes"),
     "no": ("tidak", "no"),
@@ -210,6 +243,15 @@ def text(key: str, lang: Lang = "id", **values: object) -> str:
         return label(key, lang)
     chosen = pair[1] if lang == "en" else pair[0]
     return chosen.format(**values) if values else chosen
+
+
+def event_label(action: str, lang: Lang = "id") -> str:
+    """An audit entry's action in words (an action without a text of its own in plain words,
+    never its key)."""
+    pair = _TEXTS.get(f"event.{action}")
+    if pair is None:
+        return action.replace(".", " ").replace("_", " ")
+    return pair[1] if lang == "en" else pair[0]
 
 
 def keys() -> frozenset[str]:

@@ -15,21 +15,34 @@ denials and the allowed actors alike: each allowed write is built to succeed wha
 it (codes of its own, an entry or milestone of its own, ``T`` brought to the stage it needs first),
 so no write needs a fresh world. p1's lessons and milestones are on ``T``; p1 is scored on the
 design seminar by their panel (xA, m1, c1), p3 (same panel) waits for the grade, and p4's failing
-grade has a remediation open.
+grade has a remediation open. Their list reads (host partners, groups, visits, seminar sessions,
+a project's lessons, decisions, milestones and seminars, the host-partner report) are refused
+outright to whoever may not see the cohort or the project.
+
+Accounts (``ACCOUNT_CASES``): organisers create cohorts and register people; only a cohort's
+coordinator lists or revokes its API tokens. The list reads that filter rather than refuse
+(``/projects``, ``/extensions``, ``/inbox``, ``/tokens``) show each caller exactly what they may
+see — nothing of another cohort, nothing of another participant.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
 
+from domain.commands import RequestExtension, SubmitStage
+from domain.model import ArtifactUpload
+from domain.nip import synthetic_nip
 from tests.web.conftest import module_database
 from tests.web.world import (
     COHORT_A,
+    COHORT_B,
     MAIL,
+    PDF,
     World,
     build_world,
     ensure_stage,
@@ -55,6 +68,8 @@ OWN_PROJECT = {"p1", "m1", "c1", "xA", "kA"}
 """Who relates to p1's project T (and, the same way, to p3's T2)."""
 COHORT_STAFF = {"kA", "xA", "c1", "c2"}
 """Who may watch cohort A: its coordinator, examiner and coaches."""
+COHORT_A_MEMBERS = COHORT_STAFF | {"p1", "p2", "m1", "m2"}
+"""Everyone holding a role in cohort A (what its benchmarking plan and sessions are shown to)."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,8 @@ class Case:
     request: Callable[[World, str], Any]
     stage: str | None = None
     """The stage ``T`` must be drafting for the allowed write to succeed (content actions)."""
+    prepare: Callable[[World], Any] | None = None
+    """What must exist before the request is tried (made before the snapshot is taken)."""
 
 
 def _get(path: Callable[[World], str]) -> Callable[[World, str], Any]:
@@ -419,6 +436,23 @@ BENCH_CASES: dict[str, Case] = {
     "view a participant's record": Case(
         frozenset(OWN_PROJECT), _get(lambda w: f"/api/v1/projects/{_t(w)}/record")
     ),
+    "list the host partners": Case(frozenset(COHORT_A_MEMBERS), _get(_cohort("/hosts"))),
+    "list the groups": Case(frozenset(COHORT_A_MEMBERS), _get(_cohort("/groups"))),
+    "list the visits": Case(frozenset(COHORT_A_MEMBERS), _get(_cohort("/visits"))),
+    "list the seminar sessions": Case(frozenset(COHORT_A_MEMBERS), _get(_cohort("/seminars"))),
+    "list a project's lessons": Case(
+        frozenset(OWN_PROJECT), _get(lambda w: f"/api/v1/projects/{_t(w)}/lessons")
+    ),
+    "list a project's adoption decisions": Case(
+        frozenset(OWN_PROJECT), _get(lambda w: f"/api/v1/projects/{_t(w)}/adoption")
+    ),
+    "list a project's milestones": Case(
+        frozenset(OWN_PROJECT), _get(lambda w: f"/api/v1/projects/{_t(w)}/milestones")
+    ),
+    "view a participant's seminars": Case(
+        frozenset(OWN_PROJECT), _get(lambda w: f"/api/v1/projects/{_t(w)}/seminars")
+    ),
+    "view the host-partner report": Case(frozenset(COHORT_STAFF), _get(_cohort("/reports/hosts"))),
     "view the traceability table": Case(frozenset(COHORT_STAFF), _get(_cohort("/reports/trace"))),
     "watch a cohort's slipped milestones": Case(
         frozenset({"kA", "m1", "m2"}),
@@ -487,3 +521,190 @@ def test_an_allowed_benchmarking_actor_is_let_through_and_any_write_is_recorded(
     assert response.status_code in (200, 201), response.text
     if case.request.__name__ == "post":
         assert bench_world.snapshot() != before
+
+
+def _open_token(w: World) -> int:
+    """The newest unrevoked API token of cohort A (kA issues one when there is none)."""
+    open_ = [t for t in w.app.accounts.tokens(w.ids["kA"], COHORT_A) if t.revoked_at is None]
+    if open_:
+        return max(t.id for t in open_)
+    _, record = w.app.accounts.issue_token(w.ids["kA"], COHORT_A, "LMS uji")
+    return record.id
+
+
+def _post_as(
+    path: Callable[[World], str], body: Callable[[World, str], Any]
+) -> Callable[[World, str], Any]:
+    """A POST whose body depends on who sends it (codes and NIPs of the sender's own)."""
+
+    def post(w: World, nick: str) -> Any:
+        return w.caller(nick).post(path(w), body(w, nick))
+
+    return post
+
+
+def _new_cohort(w: World, nick: str) -> dict[str, str]:
+    return {
+        "code": f"UJI-BARU-{nick.upper()}",
+        "name": f"Angkatan baru {nick}",
+        "programme": "PIM3",
+        "organiser": "BPSDM Uji",
+        "timezone": "Asia/Jayapura",
+        "start_date": "2026-06-01",
+    }
+
+
+def _new_person(w: World, nick: str) -> dict[str, str]:
+    serial = 900 + sorted(ACTORS.values()).index(nick)
+    return {
+        "nip": synthetic_nip(date(1980, 5, 17), 2006, 3, "female", serial),
+        "name": f"Orang Baru {nick}",
+        "email": f"baru.{nick.lower()}@{MAIL}",
+        "agency": "Pemerintah Uji",
+    }
+
+
+ACCOUNT_CASES: dict[str, Case] = {
+    "list a cohort's API tokens": Case(
+        frozenset({"kA"}), _get(lambda w: f"/api/v1/tokens?cohort={COHORT_A}"), prepare=_open_token
+    ),
+    "revoke an API token": Case(
+        frozenset({"kA"}),
+        _post(lambda w: f"/api/v1/tokens/{_open_token(w)}/revoke", lambda w: None),
+        prepare=_open_token,
+    ),
+    "create a cohort": Case(frozenset({"kA", "kB"}), _post_as(lambda w: "/api/v1/cohorts", _new_cohort)),
+    "register a person": Case(
+        frozenset({"kA", "kB"}), _post_as(lambda w: "/api/v1/people", _new_person)
+    ),
+}
+"""Accounts, tokens and cohorts: organisers create cohorts and register people; a cohort's
+coordinator lists and revokes its tokens. Each allowed write makes something of its own (a code,
+a NIP, a fresh token), so they all run on the module's shared world."""
+
+ACCOUNT_DENIALS = [
+    (action, actor)
+    for action, case in ACCOUNT_CASES.items()
+    for actor, nick in ACTORS.items()
+    if nick not in case.allowed
+]
+ACCOUNT_ALLOWED = [
+    (action, nick) for action, case in ACCOUNT_CASES.items() for nick in sorted(case.allowed)
+]
+
+
+@pytest.mark.parametrize(
+    ("action", "actor"), ACCOUNT_DENIALS, ids=[f"{a}-{r}" for a, r in ACCOUNT_DENIALS]
+)
+def test_a_denied_account_action_is_a_403_problem_and_changes_nothing(
+    shared_world: World, action: str, actor: str
+) -> None:
+    case = ACCOUNT_CASES[action]
+    if case.prepare is not None:
+        case.prepare(shared_world)
+    before = shared_world.snapshot()
+    response = case.request(shared_world, ACTORS[actor])
+    assert response.status_code == 403, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["code"] == "forbidden" and body["status"] == 403
+    assert body["messages"]["en"] and body["messages"]["id"]
+    assert shared_world.snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("action", "nick"), ACCOUNT_ALLOWED, ids=[f"{a}-{n}" for a, n in ACCOUNT_ALLOWED]
+)
+def test_an_allowed_account_actor_is_let_through_and_any_write_is_recorded(
+    shared_world: World, action: str, nick: str
+) -> None:
+    case = ACCOUNT_CASES[action]
+    if case.prepare is not None:
+        case.prepare(shared_world)
+    before = shared_world.snapshot()
+    response = case.request(shared_world, nick)
+    assert response.status_code in (200, 201), response.text
+    if case.request.__name__ == "post":
+        assert shared_world.snapshot() != before
+
+
+COHORT_A_PROJECTS = {"T", "T2", "T3", "p2"}
+VISIBLE_PROJECTS: dict[str, set[str]] = {
+    "p1": {"T"},
+    "p2": {"p2"},
+    "m1": {"T", "T2", "T3"},
+    "m2": {"p2"},
+    "c1": COHORT_A_PROJECTS,
+    "c2": COHORT_A_PROJECTS,
+    "xA": COHORT_A_PROJECTS,
+    "kA": COHORT_A_PROJECTS,
+    "kB": {"pB"},
+    "mB": {"pB"},
+    "pB": {"pB"},
+    "s": set(),
+}
+"""The projects each actor may see: a participant their own, a mentor their mentees', cohort staff
+(coordinator, coaches, examiner) every project of their cohort — and nothing else."""
+VISIBLE_EXTENSIONS: dict[str, set[str]] = {
+    nick: ({"T3"} if nick in COHORT_STAFF | {"m1"} else set())
+    | ({"pB"} if nick in {"kB", "mB", "pB"} else set())
+    for nick in ACTORS.values()
+}
+"""Whose extension requests each actor sees: p4's (on T3) its mentor and cohort A's staff; pB's
+its requester, mentor and coordinator."""
+INBOX: dict[str, set[str]] = {
+    nick: {"T2"} if nick == "m1" else {"pB"} if nick == "mB" else set() for nick in ACTORS.values()
+}
+"""Whose submission waits in each actor's inbox: p3's (T2) for its mentor, pB's for theirs."""
+
+
+def _listed(w: World, nick: str, path: str, key: str = "id") -> set[str]:
+    """Which of the world's projects the items of a list read name (by ``key``)."""
+    answer = w.caller(nick).get(path)
+    assert answer.status_code == 200, answer.text
+    names = {pid: name for name, pid in w.projects.items()}
+    body = answer.json()
+    assert body["total"] == len(body["items"])
+    return {names.get(item[key], f"other project {item[key]}") for item in body["items"]}
+
+
+@pytest.fixture(scope="module")
+def listing_world(shared_world: World) -> World:
+    """The shared world with something of cohort B in every list: pB's extension request and
+    submitted diagnosis, and an API token of each cohort."""
+    w, ids, pb = shared_world, shared_world.ids, shared_world.projects["pB"]
+    w.app.extensions.request(
+        RequestExtension(
+            actor_id=ids["pB"], project_id=pb, reason="Menunggu data dinas", new_due_date=date(2026, 3, 31)
+        )
+    )
+    report = ArtifactUpload(
+        kind="laporan_diagnosis", filename="diagnosis.pdf", media_type="application/pdf", content=PDF
+    )
+    w.app.engine.submit(SubmitStage(actor_id=ids["pB"], project_id=pb, artifacts=(report,)))
+    w.app.accounts.issue_token(ids["kB"], COHORT_B, "LMS B")
+    _open_token(w)
+    return w
+
+
+@pytest.mark.parametrize("nick", sorted(ACTORS.values()))
+def test_a_list_read_shows_each_caller_exactly_what_they_may_see(
+    listing_world: World, nick: str
+) -> None:
+    w = listing_world
+    assert _listed(w, nick, "/api/v1/projects") == VISIBLE_PROJECTS[nick]
+    in_a = VISIBLE_PROJECTS[nick] & COHORT_A_PROJECTS
+    assert _listed(w, nick, f"/api/v1/projects?cohort={COHORT_A}") == in_a
+    of_p1 = _listed(w, nick, f"/api/v1/projects?participant=p1@{MAIL}")
+    assert of_p1 == VISIBLE_PROJECTS[nick] & {"T"}
+    assert _listed(w, nick, "/api/v1/extensions", "project_id") == VISIBLE_EXTENSIONS[nick]
+    assert _listed(w, nick, f"/api/v1/extensions?cohort={COHORT_A}", "project_id") == (
+        VISIBLE_EXTENSIONS[nick] & COHORT_A_PROJECTS
+    )
+    assert _listed(w, nick, "/api/v1/inbox", "project_id") == INBOX[nick]
+    tokens = w.caller(nick).get("/api/v1/tokens")
+    assert tokens.status_code == 200
+    with w.app.engine.unit_of_work() as uow:
+        cohorts = {c.id: c.code for c in uow.cohorts.all()}
+    seen = {cohorts[t["cohort_id"]] for t in tokens.json()["items"]}
+    assert seen == {"kA": {COHORT_A}, "kB": {COHORT_B}}.get(nick, set())

@@ -158,7 +158,8 @@ def test_the_coordinator_sends_dead_letters_again_and_decides_extensions(world: 
     assert _flash(kA, retried) == "1 pesan masuk antrean lagi."
     assert world.app.database is not None
     with world.app.database.connect() as conn:
-        assert conn.execute(select(OutboxRow.status)).scalar_one() == "pending"
+        retried_row = select(OutboxRow.status).where(OutboxRow.id == world.dead_letter)
+        assert conn.execute(retried_row).scalar_one() == "pending"
     extensions = kA.get(f"/cohorts/{COHORT_A}/extensions").text
     assert f'id="extension-{world.extension}"' in extensions and "Data BPS belum terbit" in extensions
     refused = _form(

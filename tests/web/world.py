@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -148,6 +149,21 @@ class Caller:
         if json is not None:
             kw["json"] = json
         return self.client.post(path, headers=self._headers(headers, True), **kw)
+
+
+def send_form(caller: Caller, path: str, data: dict[str, Any], files: Any = None) -> Any:
+    """Send a page form with the session's CSRF token; return the answer (a redirect, mostly)."""
+    payload = {"csrf_token": caller.csrf, **data}
+    return caller.client.post(path, data=payload, files=files, follow_redirects=False)
+
+
+def flash_of(caller: Caller, answer: Any) -> str:
+    """The flash message of the page a form's redirect leads to."""
+    assert answer.status_code == 303, answer.text
+    page = caller.client.get(answer.headers["location"])
+    found = re.search(r'class="flash flash-(?:ok|error)"[^>]*>([^<]+)<', page.text)
+    assert found is not None, page.text[:2000]
+    return found.group(1)
 
 
 @dataclass

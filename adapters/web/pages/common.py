@@ -16,14 +16,15 @@ from fastapi import Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from adapters.cli.render import local
-from adapters.i18n import Lang, label
+from adapters.i18n import Lang, label, state_label
 from adapters.web.auth import PASSWORD_PATHS
 from adapters.web.context import WebContext, web
 from adapters.web.lang import lang_of
 from adapters.web.problems import HttpProblem
-from adapters.web.texts import text
+from adapters.web.texts import event_label, text
 from domain.errors import AuthenticationFailed, DomainError
 from states.accounts import Principal
+from states.messages import recipient_label
 
 FLASH_COOKIE = "patok_flash"
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
@@ -82,6 +83,9 @@ def render(
         "lang": lang,
         "t": lambda key, **kw: text(key, lang, **kw),
         "label": lambda key: label(key, lang),
+        "state_label": lambda state: state_label(state, lang),
+        "recipient": lambda code: recipient_label(code, lang),
+        "event": lambda action: event_label(action, lang),
         "local": local,
         "principal": principal if isinstance(principal, Principal) else None,
         "csrf": principal.csrf_token if isinstance(principal, Principal) else "",

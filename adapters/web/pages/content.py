@@ -91,13 +91,30 @@ _FLAGS: dict[str, str] = {
 }
 """The command line's option names that domain messages use, and the form labels shown instead."""
 _FLAG = re.compile(r"(?<![\w-])(--[a-z][a-z-]*)(?=:)")
+_FIELDS: dict[str, str] = {
+    "theme": "plan.f.theme",
+    "add_members": "plan.f.add_members",
+    "remove_members": "plan.f.remove_members",
+    "add_hosts": "plan.f.add_hosts",
+    "remove_hosts": "plan.f.remove_hosts",
+    "timezone": "plan.f.timezone",
+    "contact_name": "plan.f.contact_name",
+    "participants": "plan.f.participants",
+}
+"""The form fields that planning's problems name by their field name, and the labels shown
+instead (the page's forms carry these names; the API shows them as they are)."""
+_FIELD = re.compile(r"^([a-z][a-z_]*)(?=: )")
 _CLI_HINT = re.compile(r"\s*\((?:patok|'patok) [^)]*\)")
 
 
 def relabel(message: str, lang: Lang) -> str:
-    """A domain message as a page shows it: the form's labels instead of command-line options,
-    and without hints of which command to run."""
+    """A domain message as a page shows it: the form's labels instead of command-line options
+    or field names, and without hints of which command to run."""
     message = _CLI_HINT.sub("", message)
+    message = _FIELD.sub(
+        lambda m: text(_FIELDS[m.group(1)], lang) if m.group(1) in _FIELDS else m.group(1),
+        message,
+    )
     return _FLAG.sub(
         lambda m: text(_FLAGS[m.group(1)], lang) if m.group(1) in _FLAGS else m.group(1),
         message,

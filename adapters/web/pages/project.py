@@ -4,13 +4,14 @@ and the mentor's inbox, where pending decisions are taken on one screen."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from adapters.i18n import Lang, label
 from adapters.web.api.projects import file_response
 from adapters.web.lang import lang_of
 from adapters.web.pages.common import (
@@ -18,11 +19,13 @@ from adapters.web.pages.common import (
     act,
     check_form,
     context_of,
+    iso_local,
     redirect,
     render,
     safe_next,
     signed_in,
 )
+from adapters.web.pages.content import pick
 from adapters.web.texts import text
 from adapters.web.uploads import upload
 from domain.commands import (
@@ -33,9 +36,11 @@ from domain.commands import (
     SubmitStage,
     WithdrawProject,
 )
+from domain.content import KIND_LABELS as ADOPTION_LABELS
 from domain.errors import DomainError, ValidationFailed
 from domain.model import ArtifactUpload, Submission
 from domain.roles import Role
+from domain.seminars import grade_label
 from states.accounts import Principal
 from states.lifecycle import split_state
 from states.queries import payload_of
@@ -70,6 +75,11 @@ def project_page(request: Request, project_id: Id, who: SignedIn) -> Response:
         and gate.value == "submitted"
         else 0
     )
+    submitted_late = (
+        calendar.working_days_late(current.due_at, current.submitted_at)
+        if current is not None and current.submitted_at is not None
+        else 0
+    )
     subs_by_stage: dict[int, list[Submission]] = {}
     for s in d.submissions:
         subs_by_stage.setdefault(s.stage_instance_id, []).append(s)
@@ -91,14 +101,69 @@ def project_page(request: Request, project_id: Id, who: SignedIn) -> Response:
         specs=specs,
         late_participant=late_participant,
         late_approver=late_approver,
+        submitted_late=submitted_late,
         subs_by_stage=subs_by_stage,
         decision_of=decision_of,
         approvers=approvers,
-        history=list(reversed(o.history)),
-        payload_of=payload_of,
+        timeline=[
+            (entry, timeline_facts(payload_of(entry), d.cohort.timezone, lang_of(request)))
+            for entry in reversed(o.history)
+        ],
         pending_ext=[e for e in o.extensions if e.status == "pending"],
         is_participant=Role.PARTICIPANT in o.relations,
     )
+
+
+TIMELINE_KEYS = (
+    "stage",
+    "submission",
+    "lesson",
+    "milestone",
+    "title",
+    "decision",
+    "score",
+    "grade",
+    "comment",
+    "reason",
+    "note",
+    "new_due_date",
+    "due_at",
+    "next_stage",
+    "next_due_at",
+)
+"""The facts of an audit entry the timeline shows, in this order (when the entry has them)."""
+
+
+def timeline_facts(payload: dict[str, Any], tz: str, lang: Lang) -> list[tuple[str, str]]:
+    """What an audit entry's payload says, as (label, value) pairs in ``lang``: stages and
+    decisions named, instants in the cohort's zone, dates as people write them."""
+    facts = []
+    for key in TIMELINE_KEYS:
+        value = payload.get(key)
+        if value is None or value == "" or value == []:
+            continue
+        facts.append((text(f"timeline.{key}", lang), _fact(key, value, tz, lang)))
+    return facts
+
+
+def _fact(key: str, value: object, tz: str, lang: Lang) -> str:
+    shown = str(value)
+    if key in ("stage", "next_stage"):
+        return label(shown, lang)
+    if key in ("submission", "lesson", "milestone"):
+        return f"#{shown}"
+    if key == "decision":
+        return pick(ADOPTION_LABELS.get(shown), lang, shown)
+    if key == "grade":
+        return grade_label(shown, lang)
+    if key in ("due_at", "next_due_at"):
+        return iso_local(value, tz)
+    if key == "new_due_date":
+        try:
+            return date.fromisoformat(shown).strftime("%d-%m-%Y")
+        except ValueError:
+            return shown
+    return shown
 
 
 async def _artifacts(request: Request, kinds: list[str]) -> tuple[ArtifactUpload, ...]:

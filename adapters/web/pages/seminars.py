@@ -223,7 +223,7 @@ def _refused(request: Request, error: Exception, page: Callable[[int, str], Resp
     if isinstance(error, DomainError):
         status, message = status_of(error), error.text(lang)
     elif isinstance(error, ValidationError):
-        status, message = 422, invalid_listing(invalid_fields(error))
+        status, message = 422, invalid_listing(invalid_fields(error), lang)
     else:
         raise error
     if status in (401, 403):
