@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC
+from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -43,6 +44,25 @@ def _cohort(r: CohortRow) -> Cohort:
         timezone=r.timezone,
         start_date=r.start_date,
         version=r.version,
+    )
+
+
+_PERSON_COLUMNS = "id, nip, name, email, agency, unit, phone, lang, can_create_cohorts, digest"
+
+
+def _person_of(r: tuple[Any, ...]) -> Person:
+    """A person from a row of :data:`_PERSON_COLUMNS` read through the driver's cursor."""
+    return Person.model_construct(
+        id=int(r[0]),
+        nip=r[1],
+        name=r[2],
+        email=r[3],
+        agency=r[4],
+        unit=r[5],
+        phone=r[6],
+        lang="en" if r[7] == "en" else "id",
+        can_create_cohorts=bool(r[8]),
+        digest=bool(r[9]),
     )
 
 
@@ -248,8 +268,15 @@ class SqlCohortStore:
 class SqlPersonStore:
     """People by id, NIP or e-mail."""
 
-    def __init__(self, session: Callable[[], Session]) -> None:
+    def __init__(
+        self,
+        session: Callable[[], Session],
+        raw: RawSql | None = None,
+        session_made: Callable[[], bool] = lambda: True,
+    ) -> None:
         self._session_of = session
+        self._raw = raw
+        self._session_made = session_made
 
     def add(self, person: Person) -> int:
         """Insert a person; a taken NIP or e-mail is refused."""
@@ -295,9 +322,17 @@ class SqlPersonStore:
         return None if row is None else _person(row)
 
     def many(self, ids: Sequence[int]) -> dict[int, Person]:
-        """People by id."""
+        """People by id. On a command's path (no ORM session made in this unit of work, so
+        nothing pending) they are read straight from the driver's cursor."""
         if not ids:
             return {}
+        if self._raw is not None and not self._session_made():
+            marks = ", ".join(f":p{n}" for n in range(len(ids)))
+            rows = self._raw.all(
+                f"SELECT {_PERSON_COLUMNS} FROM people WHERE id IN ({marks})",
+                {f"p{n}": pid for n, pid in enumerate(ids)},
+            )
+            return {int(r[0]): _person_of(r) for r in rows}
         return {
             r.id: _person(r)
             for r in self._session_of().scalars(select(PersonRow).where(PersonRow.id.in_(ids)))

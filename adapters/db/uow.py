@@ -67,7 +67,7 @@ class SqlUnitOfWork:
         )
         self.projects = SqlProjectStore(raw, self.session)
         self.cohorts = SqlCohortStore(self.session)
-        self.people = SqlPersonStore(self.session)
+        self.people = SqlPersonStore(self.session, raw, lambda: self._session is not None)
         self.audit = SqlAuditStore(raw, self.session)
         self.alerts = SqlAlertStore(raw, self.session)
         self.benchmarking = SqlBenchmarkStore(self.session)
