@@ -282,7 +282,11 @@ class FakeProjectStore:
             (st.project_id, st.stage, st.attempt) == (project_id, stage, attempt)
             for st in s.stages.values()
         ):
-            raise _conflict("Pembukaan tahap ini", "Opening this stage")
+            raise ConflictError(  # someone moved the project on first, as the SQL store says
+                f"Proyek {project_id} baru saja diubah orang lain; tidak ada yang disimpan.",
+                f"Project {project_id} was just changed by someone else; nothing was stored.",
+                project=project_id,
+            )
         stage_id = s.new_id("stage_instances")
         s.stages[stage_id] = StageInstance(
             id=stage_id,

@@ -83,13 +83,6 @@ def _maybe(value: object) -> datetime | None:
     return None if value is None else _stamp(value)
 
 
-def _conflict(what_id: str, what_en: str) -> ConflictError:
-    return ConflictError(
-        f"{what_id} sudah dicatat oleh orang lain lebih dulu; tidak ada yang disimpan",
-        f"{what_en} was recorded by someone else first; nothing was stored",
-    )
-
-
 class SqlProjectStore:
     """Projects, stage instances, submissions and decisions in SQL."""
 
@@ -217,8 +210,14 @@ class SqlProjectStore:
                     },
                 )
             )
-        except self._raw.IntegrityError:
-            raise _conflict("Pembukaan tahap ini", "Opening this stage") from None
+        except self._raw.IntegrityError:  # someone moved the project on first (a decision race)
+            raise ConflictError(
+                f"Proyek {project_id} baru saja diubah orang lain; tidak ada yang disimpan. "
+                "Muat ulang lalu coba lagi.",
+                f"Project {project_id} was just changed by someone else; nothing was stored. "
+                "Reload and try again.",
+                project=project_id,
+            ) from None
 
     def close_stage(self, clocks: StageClocks) -> None:
         """Record how a stage instance ended: its final gate, deadline and clock times."""

@@ -1160,7 +1160,7 @@ def test_fake_stores_enforce_the_sql_unique_keys_and_version_checks() -> None:
             uow.people.add(_person(44, "f"))
         pid = uow.projects.create(NewProject(1, a, a, None, "judul", "diagnosis.drafting"))
         sid = uow.projects.open_stage(pid, "diagnosis", 1, at, at)
-        with pytest.raises(ConflictError, match="Opening this stage"):
+        with pytest.raises(ConflictError, match="was just changed by someone else"):
             uow.projects.open_stage(pid, "diagnosis", 1, at, at)
         assert uow.projects.next_attempt(pid, "diagnosis") == 2
         clocks = StageClocks(sid, Gate.DRAFTING, at, 1, at, next_check_at=at)
