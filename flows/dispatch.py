@@ -29,8 +29,8 @@ __all__ = ["digest_flow", "digest_task", "dispatch_batch", "dispatch_flow"]
 # Retrying is safe: a run claims its rows under a lease and records each row's outcome right after
 # sending it, so a retry (or a concurrent run) claims only rows still pending and unleased. Rows a
 # failed attempt had claimed but not sent keep their lease until it expires and are sent later; a
-# row sent but not recorded (a crash between the two) is the dispatcher's documented at-least-once
-# window, which a retry does not widen.
+# webhook row sent but not recorded (a crash between the two) is the dispatcher's documented
+# at-least-once window, which a retry does not widen (e-mail is recorded before the server accepts it).
 @task(name="dispatch-batch", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
 def dispatch_batch(dispatcher: Dispatcher) -> DispatchReport:
     """Claim, send and record one batch of due outbox rows."""

@@ -4,11 +4,13 @@ A channel sends one :class:`OutgoingMessage` or raises :class:`DeliveryError`, s
 later attempt may succeed (``retryable``) or not. Every message carries an identity derived only
 from its outbox row — the e-mail ``Message-ID`` and the webhook ``Idempotency-Key`` — so that when
 the dispatcher sends a row a second time (after a crash between sending and recording) the
-receiver can recognise the duplicate.
+receiver can recognise the duplicate. SMTP leaves no such window: it is a
+:class:`CommittingChannel`, and the dispatcher records the row before the server's accepting step.
 """
 
 from __future__ import annotations
 
+import email.policy
 import hashlib
 import hmac
 import http.client
@@ -18,13 +20,13 @@ import socket
 import ssl
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from importlib.util import find_spec
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from states.notices import APPRISE_PREFIX, apprise_address
 
@@ -76,6 +78,20 @@ class Channel(Protocol):
 
     def send(self, message: OutgoingMessage) -> None:
         """Deliver ``message`` or raise :class:`DeliveryError`."""
+        ...
+
+
+@runtime_checkable
+class CommittingChannel(Protocol):
+    """A channel whose protocol has a last step the receiver accepts the message on, so the
+    sender can record the message as sent just before taking it (SMTP: the final ``.`` of DATA).
+
+    A crash then can no longer leave a message accepted but unrecorded (which a retry would send
+    twice); what it can leave is the few microseconds between the record and that last step."""
+
+    def send_committing(self, message: OutgoingMessage, record: Callable[[], None]) -> None:
+        """Deliver ``message``, calling ``record`` right before the receiver's accepting step (it
+        is not called when an earlier step fails); raise :class:`DeliveryError` on failure."""
         ...
 
 
@@ -156,19 +172,46 @@ class SmtpChannel:
 
     def send(self, message: OutgoingMessage) -> None:
         """Send ``message`` to its address."""
+        self.send_committing(message, lambda: None)
+
+    def send_committing(self, message: OutgoingMessage, record: Callable[[], None]) -> None:
+        """Send ``message``: envelope, DATA and the content, then ``record()``, then the final
+        ``.`` that the server accepts the message on. If ``record`` fails, the final ``.`` is
+        never sent and the server discards the message."""
         try:
             mail = self.build(message)
         except (ValueError, TypeError) as err:
             raise DeliveryError(f"cannot build e-mail: {_short(err)}", retryable=False) from err
+        content = _dot_stuffed(mail.as_bytes(policy=email.policy.SMTP))
         try:
-            with smtplib.SMTP(
+            smtp = smtplib.SMTP(
                 self.host, self.port, timeout=self.timeout, local_hostname=self._helo_name()
-            ) as smtp:
+            )
+            finished = False
+            try:
                 if self.starttls:
                     smtp.starttls(context=ssl.create_default_context())
                 if self.username:
                     smtp.login(self.username, self.password or "")
-                smtp.send_message(mail, from_addr=self.sender, to_addrs=[message.address])
+                smtp.ehlo_or_helo_if_needed()
+                code, reply = smtp.mail(self.sender)
+                if code != 250:
+                    raise smtplib.SMTPSenderRefused(code, reply, self.sender)
+                code, reply = smtp.rcpt(message.address)
+                if code not in (250, 251):
+                    raise smtplib.SMTPRecipientsRefused({message.address: (code, reply)})
+                code, reply = smtp.docmd("DATA")
+                if code != 354:
+                    raise smtplib.SMTPDataError(code, reply)
+                smtp.send(content)
+                record()
+                smtp.send(b".\r\n")
+                code, reply = smtp.getreply()
+                finished = True
+                if code != 250:
+                    raise smtplib.SMTPDataError(code, reply)
+            finally:
+                _hang_up(smtp, politely=finished)
         except smtplib.SMTPRecipientsRefused as err:
             replies = list(err.recipients.values())
             retryable = any(400 <= code < 500 for code, _ in replies)
@@ -185,6 +228,28 @@ class SmtpChannel:
             raise DeliveryError(
                 f"SMTP {type(err).__name__}: {_short(err)}", retryable=True
             ) from err
+
+
+def _hang_up(smtp: smtplib.SMTP, *, politely: bool) -> None:
+    """End the session: QUIT after a finished exchange; otherwise just close the connection (in
+    the middle of DATA a QUIT would be read as message text, and the server discards a message
+    whose final ``.`` never came)."""
+    try:
+        if politely:
+            smtp.quit()
+    except (smtplib.SMTPException, OSError):
+        pass
+    finally:
+        smtp.close()
+
+
+def _dot_stuffed(data: bytes) -> bytes:
+    """A message as DATA carries it (RFC 5321 §4.5.2): CRLF line ends, a leading ``.`` doubled,
+    ending in CRLF; the terminating ``.`` line is sent apart."""
+    lines = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return b"".join((b"." + line if line.startswith(b".") else line) + b"\r\n" for line in lines)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -17,13 +17,20 @@ people who asked for a daily digest). :meth:`Dispatcher.run_once` works in three
    what another one recorded. A failing channel or row is caught and logged per row; it never
    stops the rest of the batch.
 
-Delivery is **at least once**, and the window for a duplicate is exactly this: if the process dies
-(or loses the database) after a channel accepted a message and before the outcome transaction
-committed, the row stays ``pending`` with its lease; once the lease expires another run claims it
-and sends it again. With one-by-one recording that is at most one row per dispatcher process per
-crash (the row in flight). The duplicate is recognisable: the e-mail carries the same
-``Message-ID: <outbox-{id}.{hash}@patok>`` (and the same ``Date``), the webhook the same
-``Idempotency-Key`` and ``X-Patok-Delivery``. A second, rarer window: a dispatcher that stalls
+Delivery through **SMTP is recorded before it is accepted**: the channel sends the envelope and
+the message, then the dispatcher records the row as ``sent`` in its own small transaction, then
+the channel sends the final ``.`` of DATA, the step the server accepts the message on. A crash
+before the record leaves the row ``pending`` and the server discards the unfinished message; a
+failed record means the ``.`` is never sent; a server refusing the ``.`` turns the record back
+into a retry (or a dead letter). So a killed dispatcher sends no e-mail twice; the only window
+left is the microseconds between the record and the ``.``, where a crash loses that one message
+(recorded as sent). A connection lost after the ``.`` and before the server's reply is a failure
+like any other, so that message is tried again although the server may have taken it. Channels without such a step (webhooks, Apprise) are **at least once**: if
+the process dies after the receiver accepted a message and before the outcome transaction
+committed, the row stays ``pending`` with its lease and is sent again once the lease expires —
+at most one row per dispatcher process per crash, recognisable by the same ``Idempotency-Key``
+and ``X-Patok-Delivery`` (an e-mail always carries the same ``Message-ID: <outbox-{id}.{hash}@patok>``
+and ``Date``). A second, rarer window: a dispatcher that stalls
 longer than its lease (e.g. frozen for minutes) can have its rows claimed and sent by another
 dispatcher; to keep clear of it a run stops sending once 80 % of its lease has elapsed and
 releases the rows it has not tried. Leases compare the dispatchers' clocks, so keep hosts in NTP
@@ -66,6 +73,7 @@ from adapters.db.orm import (
 from adapters.notify.channels import (
     AppriseChannel,
     Channel,
+    CommittingChannel,
     DeliveryError,
     OutgoingMessage,
     SmtpChannel,
@@ -347,17 +355,8 @@ class Dispatcher:
                     "notify.lease_running_out", released=released, left=len(messages) - index
                 )
                 break
-            error = self._deliver(message)
-            at = fixed or self._now()
-            try:
-                outcome = self._record(message, error, at, until)
-            except Exception:
-                log.exception(
-                    "notify.record_failed",
-                    outbox_id=message.id,
-                    channel=message.channel,
-                    delivered=error is None,
-                )
+            outcome = self._send(message, until, fixed)
+            if outcome is None:
                 continue
             if outcome == "sent":
                 sent += 1
@@ -433,36 +432,96 @@ class Dispatcher:
             log.exception("notify.release_failed")  # the lease runs out on its own
             return 0
 
-    def _deliver(self, message: OutgoingMessage) -> DeliveryError | None:
+    def _send(
+        self, message: OutgoingMessage, until: datetime, fixed: datetime | None
+    ) -> str | None:
+        """Deliver one claimed row and record its outcome: 'sent', 'retry', 'dead', 'stale', or
+        None when the outcome could not be stored (logged; the lease frees the row later).
+
+        A channel that can (SMTP) gets the row recorded as sent right before the receiver's
+        accepting step, so a crash never leaves a message accepted and unrecorded; if that step
+        then fails, the record is turned back into a retry (or a dead letter)."""
+        recorded: list[tuple[str, datetime]] = []
+
+        def record_sent() -> None:
+            at = fixed or self._now()
+            outcome = self._record(message, None, at, until)
+            recorded.append((outcome, at))
+            if outcome != "sent":  # the row is no longer ours: do not deliver it
+                raise _NotOurs()
+
+        try:
+            error = self._deliver(message, record_sent)
+        except Exception:
+            log.exception("notify.record_failed", outbox_id=message.id, channel=message.channel)
+            return None
+        if recorded:
+            outcome, sent_at = recorded[0]
+            if error is None or outcome != "sent":
+                return outcome
+            return self._record(message, error, fixed or self._now(), until, sent_at=sent_at)
+        try:
+            return self._record(message, error, fixed or self._now(), until)
+        except Exception:
+            log.exception(
+                "notify.record_failed",
+                outbox_id=message.id,
+                channel=message.channel,
+                delivered=error is None,
+            )
+            return None
+
+    def _deliver(
+        self, message: OutgoingMessage, record_sent: Callable[[], None]
+    ) -> DeliveryError | None:
         channel = self.channels.get(message.channel)
         if channel is None:
             return DeliveryError(f"no channel {message.channel!r}", retryable=False)
         try:
-            channel.send(message)
+            if isinstance(channel, CommittingChannel):
+                channel.send_committing(message, record_sent)
+            else:
+                channel.send(message)
         except DeliveryError as err:
             return err
+        except _NotOurs:
+            return None
         except Exception as err:  # a bug in a channel must not stop the batch
             log.exception("notify.channel_crashed", outbox_id=message.id, channel=message.channel)
             return DeliveryError(f"{type(err).__name__}: {err}", retryable=True)
         return None
 
     def _record(
-        self, message: OutgoingMessage, error: DeliveryError | None, at: datetime, until: datetime
+        self,
+        message: OutgoingMessage,
+        error: DeliveryError | None,
+        at: datetime,
+        until: datetime,
+        *,
+        sent_at: datetime | None = None,
     ) -> str:
-        """Store the outcome of one send; return 'sent', 'retry', 'dead' or 'stale'."""
+        """Store the outcome of one send; return 'sent', 'retry', 'dead' or 'stale'.
+
+        ``sent_at``: the row was recorded as sent at that instant just before the receiver's
+        accepting step, which then failed; the failure replaces that record."""
         row_log = log.bind(outbox_id=message.id, channel=message.channel, kind=message.kind)
         mine = [OUTBOX.c.id == message.id, OUTBOX.c.status == "pending"]
+        if sent_at is not None:
+            mine = [OUTBOX.c.id == message.id, OUTBOX.c.status == "sent", OUTBOX.c.sent_at == sent_at]
         if error is None:
             values: dict[str, Any] = {"status": "sent", "sent_at": at, "claimed_until": None}
             outcome = "sent"
         else:
             # a failure counts only while the row is still ours: same lease, nobody re-claimed it
-            mine.append(OUTBOX.c.claimed_until == until)
+            if sent_at is None:
+                mine.append(OUTBOX.c.claimed_until == until)
             failed = message.attempts + 1
             values = {
                 "attempts": failed,
                 "last_error": str(error)[:MAX_ERROR],
                 "claimed_until": None,
+                "status": "pending",
+                "sent_at": None,
             }
             if not error.retryable or failed >= self.max_attempts:
                 values["status"] = "dead"
@@ -735,3 +794,7 @@ def _digest_person(engine: Engine, person_id: int, at: datetime, render: Render)
         )
     log.info("notify.digest", person_id=person_id, held=len(ids), written=exists is None)
     return DigestReport(int(exists is None), cancelled, cohorts)
+
+
+class _NotOurs(Exception):
+    """The row was taken over (sent or re-leased by another dispatcher) before its last step."""
