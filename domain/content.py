@@ -249,10 +249,8 @@ def missing_content(req: ContentRequirements, facts: ContentFacts) -> Problems:
     if lessons < req.lessons:
         out.add(
             here,
-            f"register pembelajaran berisi {lessons} pelajaran, minimal {req.lessons} "
-            "(patok lesson add)",
-            f"the lesson register holds {lessons} lesson(s), at least {req.lessons} are needed "
-            "(patok lesson add)",
+            f"register pembelajaran berisi {lessons} pelajaran, minimal {req.lessons}",
+            f"the lesson register holds {lessons} lesson(s), at least {req.lessons} are needed",
         )
     decided = {d.lesson for d in facts.decisions}
     if req.decisions_on_all_lessons:
@@ -286,10 +284,8 @@ def missing_content(req: ContentRequirements, facts: ContentFacts) -> Problems:
     if count < req.milestones:
         out.add(
             here,
-            f"rencana perubahan berisi {count} tonggak, minimal {req.milestones} "
-            "(patok milestone add)",
-            f"the change plan has {count} milestone(s), at least {req.milestones} are needed "
-            "(patok milestone add)",
+            f"rencana perubahan berisi {count} tonggak, minimal {req.milestones}",
+            f"the change plan has {count} milestone(s), at least {req.milestones} are needed",
         )
     present = {m.term for m in facts.milestones}
     absent = [t for t in req.milestone_terms if t not in present]
@@ -308,10 +304,8 @@ def missing_content(req: ContentRequirements, facts: ContentFacts) -> Problems:
     if unreported:
         out.add(
             here,
-            f"tonggak {_numbers(unreported)} belum dilaporkan selesai atau meleset "
-            "(patok milestone done/slip)",
-            f"milestone(s) {_numbers(unreported)} are not yet reported done or slipped "
-            "(patok milestone done/slip)",
+            f"tonggak {_numbers(unreported)} belum dilaporkan selesai atau meleset",
+            f"milestone(s) {_numbers(unreported)} are not yet reported done or slipped",
         )
     return out
 
@@ -386,11 +380,10 @@ def check_lesson(
         ("success_key", success_key, "kunci sukses mitra", "the key to the host's success"),
         ("lesson", lesson, "pelajaran yang dipetik", "the lesson learned"),
     )  # fmt: skip
-    flags = {"success_key": "--key"}  # the command line's names of the fields
     for name, value, what_id, what_en in fields:
         if _blank(value):
             out.add(
-                at.get(name, (flags.get(name, f"--{name}"),) * 2),
+                at.get(name, (name, name)),
                 f"wajib diisi: {what_id}",
                 f"required: {what_en}",
             )
@@ -414,16 +407,16 @@ def check_decision(
             AdoptionKind.ADAPT: "why it is adapted",
             AdoptionKind.NOT_ADOPT: "why it is not adopted",
         }[kind]
-        out.add(("--rationale", "--rationale"), f"wajib diisi: {why_id}", f"required: {why_en}")
+        out.add(("rationale", "rationale"), f"wajib diisi: {why_id}", f"required: {why_en}")
     if kind is AdoptionKind.ADAPT and _blank(changes):
         out.add(
-            ("--changes", "--changes"),
+            ("changes", "changes"),
             "wajib diisi untuk adaptasi: apa yang diubah dari praktik mitra",
             "required to adapt: what changes from the host's practice",
         )
     if kind is AdoptionKind.NOT_ADOPT and milestones:
         out.add(
-            ("--milestone", "--milestone"),
+            ("milestones", "milestones"),
             "pelajaran yang tidak diadopsi tidak dikaitkan dengan tonggak",
             "a lesson that is not adopted is linked to no milestone",
         )
@@ -435,10 +428,10 @@ def check_milestone(*, title: str, target_date: date | None) -> Problems:
     out = Problems()
     if _blank(title):
         out.add(
-            ("--title", "--title"), "wajib diisi: apa yang dicapai", "required: what is achieved"
+            ("title", "title"), "wajib diisi: apa yang dicapai", "required: what is achieved"
         )
     if target_date is None:
-        out.add(("--target", "--target"), "wajib diisi: tanggal target", "required: a target date")
+        out.add(("target_date", "target_date"), "wajib diisi: tanggal target", "required: a target date")
     return out
 
 
@@ -450,19 +443,19 @@ def check_milestone_report(
     if status is MilestoneStatus.DONE:
         if _blank(evidence):
             out.add(
-                ("--evidence", "--evidence"),
+                ("evidence", "evidence"),
                 "tonggak selesai wajib disertai bukti",
                 "a milestone reported done needs its evidence",
             )
         if done_on is not None and done_on > today:
             out.add(
-                ("--on", "--on"),
+                ("done_on", "done_on"),
                 f"tanggal selesai {done_on} belum tiba (hari ini {today})",
                 f"the completion date {done_on} is in the future (today is {today})",
             )
     elif status is MilestoneStatus.SLIPPED and _blank(note):
         out.add(
-            ("--reason", "--reason"),
+            ("note", "note"),
             "tonggak meleset wajib disertai alasan",
             "a slipped milestone needs a reason",
         )

@@ -4,7 +4,8 @@ Every write is one transaction. Password hashing (slow on purpose) runs outside 
 Failed logins are counted in the database before the password is checked, so several API
 processes agree on how long the next attempt must wait and parallel guesses gain nothing.
 A coordinator's password reset and every token issued or revoked are recorded in the cohort's
-audit stream.
+audit stream. An organiser registering a person (from the API or the command line) is checked
+against the policy's organiser rule and logged with who registered whom.
 """
 
 from __future__ import annotations
@@ -116,6 +117,33 @@ class Accounts:
                 uow.accounts.set_credential(person_id, hashed, now, False)
             uow.commit()
         log.info("account.person_added", person=person_id, password=hashed is not None)
+        return person_id
+
+    def register_person(self, actor_id: int, person: Person, password: str | None = None) -> int:
+        """An organiser registers a person (with a password if given) — ``POST /people`` and
+        ``patok person add --as``: anyone else is refused by the policy's organiser rule, checked
+        before the password is hashed and again in the transaction that adds the person; one
+        transaction, so a refusal leaves nobody registered."""
+        with self._engine.unit_of_work() as uow:
+            _require_organiser(uow.people.get(actor_id))
+        hashed = None
+        if password is not None:
+            check_new_password(password, person)
+            hashed = self._hasher.hash(password)
+        now = self._engine.clock.now()
+        with self._engine.unit_of_work(write=True) as uow:
+            _require_organiser(uow.people.get(actor_id))
+            person_id = uow.people.add(person)
+            if hashed is not None:
+                uow.accounts.set_credential(person_id, hashed, now, False)
+            uow.commit()
+        log.info(
+            "account.person_registered",
+            person=person_id,
+            by=actor_id,
+            organiser=person.can_create_cohorts,
+            password=hashed is not None,
+        )
         return person_id
 
     def give_demo_password(self, person_ids: list[int], password: str) -> int:
@@ -370,6 +398,16 @@ class Accounts:
         if self._dummy_hash is None:
             self._dummy_hash = self._hasher.hash(self._secret(16))
         return self._dummy_hash
+
+
+def _require_organiser(actor: Person) -> None:
+    """Refuse anyone but an organiser registering people (the policy's organiser rule)."""
+    policy.require_organiser(
+        actor.can_create_cohorts,
+        actor=actor.name,
+        what="mendaftarkan orang",
+        what_en="register people",
+    )
 
 
 def _require_in_cohort(

@@ -158,7 +158,7 @@ class ProjectContent:
             if cmd.host.strip() and host is None:
                 known = ", ".join(sorted(hosts)) or "-"
                 problems.add(
-                    ("--host", "--host"),
+                    ("host", "host"),
                     f"mitra benchmarking '{cmd.host}' tidak dikenal di angkatan ini; yang ada: {known}",
                     f"host partner '{cmd.host}' is not known in this cohort; known: {known}",
                 )
@@ -232,7 +232,7 @@ class ProjectContent:
                 if number not in plan:
                     listed = ", ".join(f"#{n}" for n in sorted(plan)) or "-"
                     problems.add(
-                        ("--milestone", "--milestone"),
+                        ("milestones", "milestones"),
                         f"tonggak #{number} tidak ada di rencana perubahan proyek ini ({listed})",
                         f"milestone #{number} is not in this project's change plan ({listed})",
                     )
@@ -275,7 +275,7 @@ class ProjectContent:
             today = self._today(view.timezone)
             if cmd.target_date is not None and cmd.target_date < today:
                 problems.add(
-                    ("--target", "--target"),
+                    ("target_date", "target_date"),
                     f"tanggal target {cmd.target_date} sudah lewat (hari ini {today})",
                     f"the target date {cmd.target_date} has passed (today is {today})",
                 )
@@ -318,7 +318,7 @@ class ProjectContent:
             )
             if cmd.new_target is not None and cmd.new_target <= today:
                 problems.add(
-                    ("--new-target", "--new-target"),
+                    ("new_target", "new_target"),
                     f"tanggal target baru {cmd.new_target} harus setelah hari ini ({today})",
                     f"the new target date {cmd.new_target} must be after today ({today})",
                 )
@@ -328,7 +328,7 @@ class ProjectContent:
                 and current.target_date < today
             ):
                 problems.add(
-                    ("--new-target", "--new-target"),
+                    ("new_target", "new_target"),
                     "tonggak yang direncanakan ulang perlu tanggal target baru",
                     "a milestone planned again needs a new target date",
                 )

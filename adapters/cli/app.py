@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy import select
 
 from adapters.cli import benchmarking as benchmarking_cli
 from adapters.cli import exports as exports_cli
@@ -29,6 +30,7 @@ from adapters.cli.common import (
     state,
 )
 from adapters.db.database import current_revision, head_revision, upgrade
+from adapters.db.orm import PersonRow
 from adapters.notify.admin import managed_dead_letters, retry_managed
 from adapters.notify.digest_text import render_digest
 from adapters.notify.dispatcher import Dispatcher, digest
@@ -45,7 +47,7 @@ from domain.commands import (
     SubmitStage,
     WithdrawProject,
 )
-from domain.errors import NotFound, RosterError, ValidationFailed
+from domain.errors import Forbidden, NotFound, RosterError, ValidationFailed
 from domain.model import TIMEZONES, ArtifactUpload, Person
 from domain.programme import get_programme, programme_checksum
 from domain.roster import parse_roster, roster_format
@@ -160,9 +162,19 @@ def person_add(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Baca kata sandi dari stdin / read it from stdin")
     ] = False,
+    who: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Penyelenggara yang mendaftarkan (NIP/e-mail); wajib bila sudah ada "
+            "penyelenggara / the organiser registering them: required once an organiser exists",
+        ),
+    ] = None,
 ) -> None:
-    """Daftarkan orang (administrasi lokal) / register a person, e.g. the first organiser
-    (with ``--password`` they can sign in to the web app)."""
+    """Daftarkan orang / register a person (with ``--password`` they can sign in to the web
+    app). Once an organiser exists, ``--as`` must name an organiser, checked and logged as the
+    API's ``POST /people``; the first organiser is registered without ``--as`` (bootstrapping
+    a new installation)."""
     person = Person(
         nip=nip,
         name=name,
@@ -172,12 +184,37 @@ def person_add(
         phone=phone,
         can_create_cohorts=organiser,
     )
-    secret = _read_password(password, password_stdin)
-    pid = patok().accounts.add_person(person, secret)
+    if who is not None:
+        registrar = actor_id(who)
+        secret = _read_password(password, password_stdin)
+        pid = patok().accounts.register_person(registrar, person, secret)
+    else:
+        if _organiser_exists():
+            raise Forbidden(
+                "Sudah ada penyelenggara: sebutkan --as, NIP atau e-mail penyelenggara yang "
+                "mendaftarkan (hanya penyelenggara pertama didaftarkan tanpa --as)",
+                "An organiser exists already: give --as, the NIP or e-mail of the organiser "
+                "registering this person (only the first organiser is registered without --as)",
+                allowed=["organiser"],
+            )
+        secret = _read_password(password, password_stdin)
+        pid = patok().accounts.add_person(person, secret)
     typer.echo(
         f"OK: person {pid} {person.name} <{person.email}>"
         + (" (password set)" if secret is not None else "")
     )
+
+
+def _organiser_exists() -> bool:
+    """Whether the installation has an organiser (anyone who may create cohorts) yet."""
+    engine = patok().database
+    if engine is None:
+        raise ValidationFailed("Tidak ada basis data SQL", "No SQL database is configured")
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(PersonRow.id).where(PersonRow.can_create_cohorts.is_(True)).limit(1)
+        ).first()
+    return found is not None
 
 
 def _read_password(prompt: bool, from_stdin: bool) -> str | None:
@@ -746,8 +783,10 @@ def digest_now(
     zone: Annotated[
         str | None, typer.Option(help="Hanya angkatan di zona ini / only cohorts in this zone")
     ] = None,
+    as_json: Json = False,
 ) -> None:
-    """Kirim ringkasan harian yang tertahan / build the daily digests of held notifications."""
+    """Kirim ringkasan harian yang tertahan / build the daily digests of held notifications
+    (``--json``: ``{"count": N}``, as the API's ``POST /digest`` answers)."""
     engine = patok().database
     if engine is None:
         raise ValidationFailed("Tidak ada basis data SQL", "No SQL database is configured")
@@ -757,6 +796,9 @@ def digest_now(
             f"--zone must be one of {', '.join(TIMEZONES)}",
         )
     made = digest(engine, patok().engine.clock.now(), render_digest, timezone=zone)
+    if as_json:
+        emit_json({"count": made})
+        return
     typer.echo(f"OK: {made} digest(s) queued")
 
 

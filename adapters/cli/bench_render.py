@@ -1,5 +1,6 @@
 """Terminal and JSON rendering of benchmarking: host partners, groups, visits, a project's lessons,
-decisions and milestones, slipped milestones, seminar sessions and a participant's seminar record."""
+decisions and milestones, slipped milestones, seminar sessions, a participant's seminar record,
+and the cohort reports (the traceability table, the host-partner report) as JSON."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from domain.seminars import GRADE_LABELS
 from domain.seminars import KIND_LABELS as SEMINAR_LABELS
 from states.benchmarking import Overview
 from states.content import ContentView, SlippedMilestone
+from states.reports import HostReport, TraceTable
 from states.seminars import SeminarRecord, SessionView
 
 
@@ -590,3 +592,74 @@ def print_record(r: SeminarRecord, lang: Lang, console: Console | None = None) -
         f"{'Certificate' if lang == 'en' else 'Sertifikat'}: {pick(label, lang)}"
         + (f" — {'; '.join(cert.reasons(lang))}" if cert.reasons(lang) else "")
     )
+
+
+# --- cohort reports as JSON ---------------------------------------------------------------------
+
+
+def trace_json(table: TraceTable) -> dict[str, Any]:
+    """A cohort's traceability table as plain data: its rows with the fields the API's
+    ``GET /cohorts/{code}/reports/trace`` gives each row."""
+    return {
+        "cohort": table.cohort.code,
+        "generated_at": table.generated_at.isoformat(),
+        "rows": [
+            {
+                "project_id": r.project_id,
+                "participant": r.participant,
+                "nip": r.nip,
+                "group": r.group,
+                "host_code": r.host_code,
+                "host": r.host,
+                "practice": r.practice,
+                "location": r.location,
+                "evidence": r.evidence,
+                "success_key": r.success_key,
+                "lesson_number": r.lesson_number,
+                "lesson": r.lesson,
+                "decision": r.decision.value if r.decision else None,
+                "rationale": r.rationale,
+                "changes": r.changes,
+                "milestone_number": r.milestone_number,
+                "milestone": r.milestone,
+                "term": r.term,
+                "target_date": r.target_date.isoformat() if r.target_date else None,
+                "status": r.status.value if r.status else None,
+                "milestone_evidence": r.milestone_evidence,
+            }
+            for r in table.rows
+        ],
+    }
+
+
+def host_report_json(report: HostReport) -> dict[str, Any]:
+    """A cohort's host-partner report as plain data: per host partner, the groups that studied
+    it, the practices it taught (with the lessons drawn from each and what was decided on them)
+    and how many projects learned from it, adopted, adapted or did not adopt it — the fields of
+    the API's ``GET /cohorts/{code}/reports/hosts``."""
+    return {
+        "cohort": report.cohort.code,
+        "generated_at": report.generated_at.isoformat(),
+        "rows": [
+            {
+                "host": host_json(h.host),
+                "groups": list(h.groups),
+                "practices": [
+                    {
+                        "practice": p.practice,
+                        "success_key": p.success_key,
+                        "lessons": p.lessons,
+                        "adopted": p.adopted,
+                        "adapted": p.adapted,
+                        "not_adopted": p.not_adopted,
+                    }
+                    for p in h.practices
+                ],
+                "projects_learned": h.projects_learned,
+                "projects_adopted": h.projects_adopted,
+                "projects_adapted": h.projects_adapted,
+                "projects_not_adopted": h.projects_not_adopted,
+            }
+            for h in report.rows
+        ],
+    }

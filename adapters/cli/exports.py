@@ -1,16 +1,19 @@
 """``patok export``: the traceability table and the host-partner report of a cohort, and a
 participant's benchmarking and seminar record — each as CSV, XLSX or printable HTML (the record
-also as PDF). The host report holds two tables, per host partner and per practice: both in the
+also as PDF), the two cohort reports also as JSON (``--format json``: the fields of the API's
+reports). The host report holds two tables, per host partner and per practice: both in the
 XLSX workbook and on the HTML page; CSV gives one of them (``--sheet``)."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from adapters.cli import bench_render as out_json
 from adapters.cli.common import actor_id, patok, project_id, refusals, state
 from domain.errors import ValidationFailed
 
@@ -25,7 +28,7 @@ As = Annotated[
 Out = Annotated[
     Path | None, typer.Option("--out", help="Berkas tujuan (bawaan: keluaran standar) / file")
 ]
-Format = Annotated[str, typer.Option("--format", help="csv, xlsx or html")]
+Format = Annotated[str, typer.Option("--format", help="csv, xlsx, html or json")]
 
 
 def register(app: typer.Typer) -> None:
@@ -63,6 +66,11 @@ def _format(value: str, allowed: tuple[str, ...]) -> str:
     return _choice(value, allowed, "--format")
 
 
+def _json(data: object) -> str:
+    """A report as indented JSON text (one trailing newline)."""
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
 @export_app.command("trace")
 @refusals
 def export_trace(cohort: str, who: As, fmt: Format = "csv", out: Out = None) -> None:
@@ -70,8 +78,11 @@ def export_trace(cohort: str, who: As, fmt: Format = "csv", out: Out = None) -> 
     from adapters.exports.html import sheet_page
     from adapters.exports.tables import to_csv, to_xlsx, trace_sheet
 
-    chosen = _format(fmt, ("csv", "xlsx", "html"))
+    chosen = _format(fmt, ("csv", "xlsx", "html", "json"))
     table = patok().reports.trace(cohort, actor_id(who))
+    if chosen == "json":
+        _write(_json(out_json.trace_json(table)), out, "JSON")
+        return
     lang = state().lang
     sheet = trace_sheet(table, lang)
     if chosen == "csv":
@@ -103,9 +114,12 @@ def export_hosts(
     from adapters.exports.html import sheets_page
     from adapters.exports.tables import host_sections, to_csv, to_xlsx
 
-    chosen = _format(fmt, ("csv", "xlsx", "html"))
+    chosen = _format(fmt, ("csv", "xlsx", "html", "json"))
     part = _choice(sheet, ("hosts", "practices"), "--sheet")
     report = patok().reports.hosts(cohort, actor_id(who))
+    if chosen == "json":
+        _write(_json(out_json.host_report_json(report)), out, "JSON")
+        return
     lang = state().lang
     sections = host_sections(report, lang)
     if chosen == "csv":

@@ -174,6 +174,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Mitra benchmarking: apa yang diajarkan dan berapa proyek yang mengadopsinya",
         "Host partners: what each taught and how many projects adopted it",
     ),
+    "rep.per_practice": ("per praktik", "by practice"),
+    "rep.hosts_files": (
+        "XLSX memuat dua lembar (per mitra dan per praktik) dan HTML kedua tabel; CSV satu tabel per berkas.",
+        "XLSX holds two sheets (by host partner and by practice) and HTML both tables; CSV one table a file.",
+    ),
     "rep.hosts_none": ("Belum ada mitra benchmarking.", "No host partners yet."),
     "rep.taught_none": (
         "Belum ada pelajaran dari mitra ini.",

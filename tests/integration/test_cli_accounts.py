@@ -4,13 +4,18 @@ setting and resetting passwords, and API tokens issued, listed and revoked."""
 from __future__ import annotations
 
 import json
+import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from adapters.bootstrap import bootstrap
+from adapters.cli.app import app as patok_app
 from adapters.settings import Settings
 from domain.errors import AuthenticationFailed
+from domain.nip import synthetic_nip
 from tests.integration.helpers import EXAMPLES
 from tests.integration.test_cli import Cli
 
@@ -119,6 +124,39 @@ def test_a_weak_first_password_is_refused_in_one_line_and_registers_nobody(
     code, _, err = _run(cli, *args, stdin="pendek\n", ok=False)
     assert code == 1 and err.startswith("patok: Kata sandi ditolak") and err.count("\n") == 1
     _run(cli, *args, stdin=FIRST_PASSWORD + "\n")  # the same NIP is still free
+
+
+def _people(data: Path) -> int:
+    with sqlite3.connect(data / "patok.db") as conn:
+        return int(conn.execute("SELECT count(*) FROM people").fetchone()[0])
+
+
+def test_once_an_organiser_exists_person_add_needs_an_organiser_named_with_as(
+    data: Path,
+) -> None:
+    cli = Cli(data)
+    cli.env.update(PATOK_ARGON2_TIME_COST="1", PATOK_ARGON2_MEMORY_KIB="1024")  # fast hashing
+    newcomer = (
+        "person", "add", "--nip", synthetic_nip(date(1985, 7, 14), 2010, 3, "female", 7),
+        "--name", "Penyelenggara Kedua", "--email", "kedua@bpsdm.example.go.id",
+        "--agency", "BPSDM Provinsi Maluku", "--organiser", "--password-stdin",
+    )  # fmt: skip
+    before = _people(data)
+    code, _, err = _run(cli, "--lang", "en", *newcomer, stdin=FIRST_PASSWORD + "\n", ok=False)
+    assert code == 1 and err.count("\n") == 1
+    assert err.startswith("patok: An organiser exists already: give --as")
+    code, _, err = _run(
+        cli, "--lang", "en", *newcomer, "--as", MENTOR, stdin=FIRST_PASSWORD + "\n", ok=False
+    )
+    assert code == 1 and err.count("\n") == 1
+    assert "is not an organiser; only organisers may register people" in err
+    assert _people(data) == before
+    _, out, _ = _run(cli, *newcomer, "--as", ORG, stdin=FIRST_PASSWORD + "\n")
+    assert "Penyelenggara Kedua" in out and "(password set)" in out
+    assert _people(data) == before + 1
+    assert _login(data, "kedua@bpsdm.example.go.id", FIRST_PASSWORD)
+    help_text = CliRunner().invoke(patok_app, ["person", "add", "--help"]).stdout
+    assert "first organiser is registered without" in " ".join(help_text.split())
 
 
 def test_a_password_is_set_locally_and_a_coordinator_resets_a_members(data: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 import sqlite3
 from collections.abc import Iterator
@@ -152,12 +153,12 @@ def test_plans_are_imported_warned_about_and_refused_from_the_cli(cli: Cli, tmp_
 
 def test_lessons_decisions_and_milestones_from_the_cli(cli: Cli) -> None:
     line = refused(cli, "lesson", "add", "p1@uji.go.id", "--practice", "e-Planning", "--as", "p1@uji.go.id", lang="id")  # fmt: skip
-    assert line.startswith("Pelajaran ditolak, tidak ada yang disimpan: --host: wajib diisi")
+    assert line.startswith("Pelajaran ditolak, tidak ada yang disimpan: host: wajib diisi")
     line = refused(cli, "lesson", "add", "p1@uji.go.id", "--practice", "e-Planning", "--as", "p1@uji.go.id")  # fmt: skip
     assert line == (
-        "Lesson refused, nothing was stored: --host: required: the host partner where the "
-        "practice was observed; --evidence: required: the evidence seen; --key: "
-        "required: the key to the host's success; --lesson: required: the lesson learned"
+        "Lesson refused, nothing was stored: host: required: the host partner where the "
+        "practice was observed; evidence: required: the evidence seen; success_key: "
+        "required: the key to the host's success; lesson: required: the lesson learned"
     )
     done = cli(
         "--now", NOW, "lesson", "add", "p1@uji.go.id", "--host", "mdn-bappeda", "--practice",
@@ -271,13 +272,50 @@ def test_seminars_and_exports_from_the_cli(cli: Cli, tmp_path: Path) -> None:
     )
 
 
+def test_the_cohort_reports_export_as_json_to_stdout_or_a_file(cli: Cli, tmp_path: Path) -> None:
+    done = cli(
+        "--now", NOW, "lesson", "add", "p1@uji.go.id", "--host", "mdn-bappeda", "--practice",
+        "e-Planning terintegrasi", "--evidence", "Dokumen RKPD", "--key", "Komitmen wali kota",
+        "--lesson", "Perencanaan berbasis data", "--as", "p1@uji.go.id",
+    )  # fmt: skip
+    assert "OK: lesson.recorded #1" in done.stdout
+    trace = json.loads(cli("export", "trace", COHORT, "--format", "json", "--as", K).stdout)
+    assert trace["cohort"] == COHORT and trace["generated_at"]
+    (row,) = trace["rows"]
+    assert (row["host_code"], row["practice"], row["lesson_number"], row["decision"]) == (
+        "mdn-bappeda",
+        "e-Planning terintegrasi",
+        1,
+        None,
+    )
+    assert row["group"] == "I" and row["milestone_number"] is None
+    written = tmp_path / "hosts.json"
+    done = cli("export", "hosts", COHORT, "--format", "JSON", "--out", str(written), "--as", K)
+    assert done.stdout == "" and f"OK: {written}" in done.stderr
+    hosts = json.loads(written.read_text(encoding="utf-8"))
+    rows = {r["host"]["code"]: r for r in hosts["rows"]}
+    assert set(rows) == {"mdn-bappeda", "mdn-bkpsdm"}
+    bappeda = rows["mdn-bappeda"]
+    assert (bappeda["projects_learned"], bappeda["groups"]) == (1, ["I"])
+    assert [(p["practice"], p["lessons"]) for p in bappeda["practices"]] == [
+        ("e-Planning terintegrasi", 1)
+    ]
+    assert rows["mdn-bkpsdm"]["practices"] == []
+    assert "--format must be one of csv, xlsx, html, json" in refused(
+        cli, "export", "hosts", COHORT, "--format", "yaml", "--as", K
+    )
+    assert "may not see this cohort's board and reports" in refused(
+        cli, "export", "hosts", COHORT, "--format", "json", "--as", "p1@uji.go.id"
+    )
+
+
 def test_the_console_script_imports_a_plan_refuses_in_one_line_and_exports_a_pdf(
     base_data: Path, tmp_path: Path
 ) -> None:
     run = Cli(copy_of(base_data, tmp_path))
     assert "plan.imported" in run("visit", "import", COHORT, str(EXAMPLES / "plan-seed003.yaml"), "--as", K).stdout  # fmt: skip
     assert refused(run, "lesson", "add", "p1@uji.go.id", "--as", "p1@uji.go.id").startswith(
-        "Lesson refused, nothing was stored: --host: required"
+        "Lesson refused, nothing was stored: host: required"
     )
     pdf = tmp_path / "p1.pdf"
     run("export", "record", "p1@uji.go.id", "--format", "pdf", "--out", str(pdf), "--as", K)

@@ -180,6 +180,32 @@ def test_registering_with_a_weak_password_registers_nobody(accounts: Accounts) -
     assert len(accounts.factory.state.people) == before
 
 
+def test_an_organiser_registers_a_person_who_can_log_in_with_the_password_given(
+    accounts: Accounts,
+) -> None:
+    made = accounts.app.accounts.register_person(
+        accounts.ids["koor"], person(4, "baru"), PASSWORD
+    )
+    assert accounts.factory.state.people[made].email == "baru@bkd.maluku.go.id"
+    assert accounts.login("baru")
+
+
+def test_nobody_but_an_organiser_registers_people_and_a_refusal_registers_nobody(
+    accounts: Accounts,
+) -> None:
+    before = len(accounts.factory.state.people)
+    for nick in ("mentor10", "peserta11"):
+        with pytest.raises(Forbidden) as refused:
+            accounts.app.accounts.register_person(
+                accounts.ids[nick], person(5, "baru", organiser=True), PASSWORD
+            )
+        assert "only organisers may register people" in refused.value.message_en
+        assert "hanya penyelenggara yang boleh mendaftarkan orang" in refused.value.message_id
+    with pytest.raises(ValidationFailed):  # an organiser, but a weak password
+        accounts.app.accounts.register_person(accounts.ids["koor"], person(5, "baru"), "pendek")
+    assert len(accounts.factory.state.people) == before
+
+
 def test_a_wrong_password_and_an_unknown_login_are_refused_alike(accounts: Accounts) -> None:
     with pytest.raises(AuthenticationFailed) as wrong:
         accounts.login("koor", "bukan-sandinya-1")

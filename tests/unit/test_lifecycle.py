@@ -577,7 +577,7 @@ def test_submit_refuses_incomplete_content_naming_what_is_missing_and_keeps_the_
     with pytest.raises(GuardFailed) as refused:
         fire(attempt, Trigger.SUBMIT)
     assert refused.value.details["missing"] == [
-        "the lesson register holds 0 lesson(s), at least 2 are needed (patok lesson add)"
+        "the lesson register holds 0 lesson(s), at least 2 are needed"
     ]
     assert attempt.state == "lesson_synthesis.drafting"
 

@@ -11,6 +11,7 @@ needs, so the tests do not depend on one another's order.
 from __future__ import annotations
 
 import base64
+import csv
 import io
 from collections.abc import Iterator
 
@@ -201,6 +202,147 @@ def test_a_plan_is_imported_from_yaml_or_csv_and_read_back(bench: World) -> None
     }
 
 
+def test_a_visit_is_changed_with_the_groups_it_books_and_then_cancelled_with_a_reason(
+    bench: World,
+) -> None:
+    k = bench.caller("kA")
+    visits = f"/api/v1/cohorts/{COHORT_A}/visits"
+    planned = k.post(
+        visits,
+        {
+            "code": "V-ubah",
+            "start_date": "2026-06-22",
+            "end_date": "2026-06-23",
+            "host_agency": "Pemerintah Kota Uji",
+            "city": "Kota Uji",
+            "participants": [f"p2@{MAIL}"],
+        },
+    )
+    assert planned.status_code == 201, planned.text
+    changed = k.post(
+        f"{visits}/V-ubah",
+        {
+            "end": "2026-06-27",
+            "note": "Diperpanjang",
+            "add_groups": ["I"],
+            "add_companions": [f"c1@{MAIL}"],
+        },
+        headers={"Accept-Language": "en"},
+    )
+    assert changed.status_code == 200, changed.text
+    body = changed.json()
+    assert body["event"] == "visit.changed" and body["cohort"] == COHORT_A
+    assert body["warnings"] == ["visit V-ubah: 27-06-2026 is a Saturday (weekend)"]
+    assert body["warnings_id"] == ["kunjungan V-ubah: 27-06-2026 adalah hari Sabtu (akhir pekan)"]
+    visit = body["visit"]
+    assert (visit["end_date"], visit["note"], visit["groups"]) == ("2026-06-27", "Diperpanjang", ["I"])
+    assert {p["participant"]["email"] for p in visit["participants"]} == {
+        f"p1@{MAIL}",
+        f"p2@{MAIL}",
+        f"p3@{MAIL}",
+    }
+    listed = {v["code"]: v for v in bench.caller("p2").get(f"{visits}?limit=500").json()["items"]}
+    assert listed["V-ubah"]["groups"] == ["I"] and listed["V1"]["groups"] == ["I"]
+    assert [c["person"]["email"] for c in listed["V-ubah"]["companions"]] == [f"c1@{MAIL}"]
+    released = k.post(f"{visits}/V-ubah", {"remove_groups": ["I"]})
+    assert released.status_code == 200, released.text
+    assert released.json()["visit"]["groups"] == [] and released.json()["warnings"] == []
+    assert [p["participant"]["email"] for p in released.json()["visit"]["participants"]] == [
+        f"p2@{MAIL}"
+    ]
+    before = bench.snapshot()
+    no_reason = k.post(f"{visits}/V-ubah/cancel", {"reason": " "})
+    assert _refused(no_reason, 422, "invalid_input") == (
+        "Refused, nothing was stored: reason: required: why the visit is cancelled"
+    )
+    assert bench.snapshot() == before
+    cancelled = k.post(f"{visits}/V-ubah/cancel", {"reason": "Anggaran dialihkan"})
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["event"] == "visit.cancelled"
+    assert cancelled.json()["visit"]["code"] == "V-ubah"
+    assert "V-ubah" not in {v["code"] for v in k.get(f"{visits}?limit=500").json()["items"]}
+    _problem(k.post(f"{visits}/V-ubah/cancel", {"reason": "lagi"}), 404, "not_found")
+
+
+def test_a_refused_visit_change_names_the_field_and_stores_nothing(bench: World) -> None:
+    k = bench.caller("kA")
+    path = f"/api/v1/cohorts/{COHORT_A}/visits/V1"
+    before = bench.snapshot()
+    nothing = k.post(path, {})
+    assert "Nothing to change on visit V1" in _refused(nothing, 422, "invalid_input")
+    backwards = k.post(path, {"end": "2026-04-10"})
+    assert "end: the last day 10-04-2026 is before the first day 13-04-2026" in _refused(
+        backwards, 422, "invalid_input"
+    )
+    emptied = k.post(path, {"remove_groups": ["I"]})
+    assert "participants: visit V1 may not be left with no participants" in _refused(
+        emptied, 422, "invalid_input"
+    )
+    unknown_group = k.post(path, {"add_groups": ["ZZ"], "timezone": "CET"})
+    problems = _refused(unknown_group, 422, "invalid_input")
+    assert "add_groups: " in problems and "timezone: unknown time zone 'CET'" in problems
+    _problem(k.post(f"/api/v1/cohorts/{COHORT_A}/visits/V-none", {"note": "x"}), 404, "not_found")
+    _problem(k.post(path, {"start": "2026-04-13", "extra": 1}), 422, "invalid_input")
+    assert bench.snapshot() == before
+
+
+def test_a_host_partner_is_corrected_and_removed_unless_a_lesson_refers_to_it(
+    bench: World,
+) -> None:
+    k = bench.caller("kA")
+    hosts = f"/api/v1/cohorts/{COHORT_A}/hosts"
+    made = k.post(
+        hosts,
+        {
+            "code": "hA-ubah",
+            "agency": "Pemerintah Kota Uji",
+            "unit": "Dinas Kominfo",
+            "city": "Kota Uji",
+            "contact": {"name": "Pak Budi", "phone": "0812 1111 2222"},
+        },
+    )
+    assert made.status_code == 201, made.text
+    changed = k.post(
+        f"{hosts}/hA-ubah",
+        {"focus": "Satu data kota", "reasons": ["Smart city award"], "contact_role": "Kabid"},
+    )
+    assert changed.status_code == 200, changed.text
+    host = changed.json()
+    assert (host["code"], host["focus"], host["reasons"]) == (
+        "hA-ubah",
+        "Satu data kota",
+        ["Smart city award"],
+    )
+    assert host["contact"] == {
+        "name": "Pak Budi",
+        "role": "Kabid",
+        "phone": "0812 1111 2222",
+        "email": None,
+    }
+    listed = {h["code"]: h for h in bench.caller("p1").get(f"{hosts}?limit=500").json()["items"]}
+    assert listed["hA-ubah"]["focus"] == "Satu data kota"
+    before = bench.snapshot()
+    both = k.post(f"{hosts}/hA-ubah", {"clear_contact": True, "contact_name": "Bu Ani"})
+    assert "clear_contact: the contact cannot be removed and changed at once" in _refused(
+        both, 422, "invalid_input"
+    )
+    blank = k.post(f"{hosts}/hA-ubah", {"agency": " ", "timezone": "CET"})
+    problems = _refused(blank, 422, "invalid_input")
+    assert "agency: " in problems and "timezone: " in problems
+    assert "Nothing to change on host partner hA-ubah" in _refused(
+        k.post(f"{hosts}/hA-ubah", {}), 422, "invalid_input"
+    )
+    taught = k.post(f"{hosts}/hA-bappeda/remove")
+    message = _refused(taught, 422, "precondition_failed")
+    assert message.startswith("Host partner 'hA-bappeda' cannot be removed: ")
+    assert "lesson #1 of P1 Uji Patok" in message and "the agenda of visit V1" in message
+    _problem(k.post(f"{hosts}/hA-none/remove"), 404, "not_found")
+    assert bench.snapshot() == before
+    removed = k.post(f"{hosts}/hA-ubah/remove")
+    assert removed.status_code == 200 and removed.json()["code"] == "hA-ubah"
+    assert "hA-ubah" not in {h["code"] for h in k.get(f"{hosts}?limit=500").json()["items"]}
+
+
 def test_refused_planning_names_the_problem_and_stores_nothing(bench: World) -> None:
     k = bench.caller("kA")
     before = bench.snapshot()
@@ -377,7 +519,7 @@ def test_refused_content_names_the_missing_field_and_stores_nothing(bench: World
         f"/api/v1/projects/{t}/lessons",
         {"host": "hA-bappeda", "evidence": "Dasbor", "success_key": "Data", "lesson": "Pelajaran"},
     )
-    assert "--practice: required: the observed best practice (what)" in _refused(
+    assert "practice: required: the observed best practice (what)" in _refused(
         no_practice, 422, "invalid_input"
     )
     unknown_host = p1.post(
@@ -519,9 +661,35 @@ def test_the_traceability_table_and_host_report_come_as_json_and_as_files(bench:
     assert xlsx.headers["content-disposition"].startswith(
         f'attachment; filename="{COHORT_A}-hosts.xlsx"'
     )
-    sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert sheet is not None and sheet.max_row >= 3
-    assert "hA-bappeda" in {c.value for c in sheet["A"]}
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["mitra", "praktik"]  # per host partner, then per practice
+    assert book["mitra"].max_row >= 3 and "hA-bappeda" in {c.value for c in book["mitra"]["A"]}
+    practices = [row for row in book["praktik"].iter_rows(min_row=2, values_only=True)]
+    assert ("hA-bappeda", "Praktik 1: e-planning terintegrasi") in {(r[0], r[2]) for r in practices}
+    per_practice = k.get(
+        f"/api/v1/cohorts/{COHORT_A}/reports/hosts?format=csv&sheet=practices",
+        headers={"Accept-Language": "en"},
+    )
+    assert per_practice.headers["content-type"] == "text/csv; charset=utf-8"
+    assert per_practice.headers["content-disposition"].startswith(
+        f'attachment; filename="{COHORT_A}-practices.csv"'
+    )
+    assert "Praktik 1: e-planning terintegrasi" in per_practice.text
+    per_host = k.get(f"/api/v1/cohorts/{COHORT_A}/reports/hosts?format=csv")
+    assert per_host.headers["content-disposition"].startswith(
+        f'attachment; filename="{COHORT_A}-hosts.csv"'
+    )
+    assert per_host.text.splitlines()[0] != per_practice.text.splitlines()[0]
+    both = k.get(
+        f"/api/v1/cohorts/{COHORT_A}/reports/hosts?format=html", headers={"Accept-Language": "en"}
+    )
+    assert both.headers["content-type"] == "text/html; charset=utf-8"
+    assert "<h2>By host partner</h2>" in both.text and "<h2>By best practice</h2>" in both.text
+    _problem(
+        k.get(f"/api/v1/cohorts/{COHORT_A}/reports/hosts?format=csv&sheet=lessons"),
+        422,
+        "invalid_input",
+    )
     html = k.get(f"/api/v1/cohorts/{COHORT_A}/reports/trace?format=html")
     assert html.headers["content-type"] == "text/html; charset=utf-8"
     assert "<table" in html.text and "Praktik 1: e-planning terintegrasi" in html.text
@@ -558,7 +726,35 @@ def test_a_participants_record_comes_as_json_html_or_pdf(bench: World) -> None:
         html.headers["content-type"] == "text/html; charset=utf-8" and "P1 Uji Patok" in html.text
     )
     _problem(bench.caller("p2").get(f"/api/v1/projects/{t}/record?format=pdf"), 403, "forbidden")
-    _problem(p1.get(f"/api/v1/projects/{t}/record?format=xlsx"), 422, "invalid_input")
+    _problem(p1.get(f"/api/v1/projects/{t}/record?format=docx"), 422, "invalid_input")
+
+
+def test_a_participants_record_comes_as_csv_and_as_an_xlsx_sheet_openpyxl_opens(
+    bench: World,
+) -> None:
+    t = bench.projects["T"]
+    csv_file = bench.caller("p1").get(
+        f"/api/v1/projects/{t}/record?format=csv", headers={"Accept-Language": "en"}
+    )
+    assert csv_file.status_code == 200
+    assert csv_file.headers["content-type"] == "text/csv; charset=utf-8"
+    assert csv_file.headers["content-disposition"].startswith(
+        f'attachment; filename="project-{t}-record.csv"'
+    )
+    rows = list(csv.reader(io.StringIO(csv_file.text)))
+    assert rows[0] == ["Section", "No./code", "Item", "Details", "Date", "Status"]
+    assert rows[1][0] == "Participant" and rows[1][2] == "P1 Uji Patok"
+    assert {r[0] for r in rows} >= {"Group", "Visit", "Lesson", "Milestone", "Certificate"}
+    xlsx = bench.caller("m1").get(f"/api/v1/projects/{t}/record?format=xlsx")
+    assert xlsx.headers["content-type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert xlsx.headers["content-disposition"].startswith(
+        f'attachment; filename="project-{t}-record.xlsx"'
+    )
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["catatan"] and book["catatan"].max_row == len(rows)
+    _problem(bench.caller("p2").get(f"/api/v1/projects/{t}/record?format=csv"), 403, "forbidden")
 
 
 def test_the_board_counts_each_participants_content_and_names_what_the_stage_lacks(

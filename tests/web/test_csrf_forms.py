@@ -64,6 +64,7 @@ def _values(w: World) -> dict[str, str]:
         "person_id": str(w.ids["p1"]),
         "token_id": str(token.id),
         "group_code": "I",
+        "host_code": "hA-bkpsdm",
         "visit_code": "V1",
         "lesson_id": str(w.bench["lesson1"]),
         "milestone_id": str(w.bench["milestone1"]),

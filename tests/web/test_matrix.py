@@ -12,8 +12,9 @@ decide is p4's (mentor m1, coach c1).
 The benchmarking, content and seminar actions (``BENCH_CASES``) run on a world with cohort A's
 benchmarking (:func:`tests.web.world.with_benchmarking`), one per module and database, for the
 denials and the allowed actors alike: each allowed write is built to succeed whatever ran before
-it (codes of its own, an entry or milestone of its own, ``T`` brought to the stage it needs first),
-so no write needs a fresh world. p1's lessons and milestones are on ``T``; p1 is scored on the
+it (codes of its own, an entry or milestone of its own, ``T`` brought to the stage it needs first,
+a visit to cancel or a host partner to remove made first when it is not there), so no write needs
+a fresh world. p1's lessons and milestones are on ``T``; p1 is scored on the
 design seminar by their panel (xA, m1, c1), p3 (same panel) waits for the grade, and p4's failing
 grade has a remediation open. Their list reads (host partners, groups, visits, seminar sessions,
 a project's lessons, decisions, milestones and seminars, the host-partner report) are refused
@@ -34,6 +35,8 @@ from typing import Any
 
 import pytest
 
+from domain.bench_commands import PlanVisit, RecordHost
+from domain.benchmarking import HostSpec, VisitSpec
 from domain.commands import RequestExtension, SubmitStage
 from domain.model import ArtifactUpload
 from domain.nip import synthetic_nip
@@ -271,6 +274,45 @@ def _cohort(path: str) -> Callable[[World], str]:
     return lambda w: f"/api/v1/cohorts/{COHORT_A}{path}"
 
 
+def _visit_to_cancel(w: World) -> None:
+    """Visit ``V-batal`` (p2, in May), planned when it is not there."""
+    if any(v.code == "V-batal" for v in w.app.planning.overview(COHORT_A, w.ids["kA"]).visits):
+        return
+    w.app.planning.plan_visit(
+        PlanVisit(
+            actor_id=w.ids["kA"],
+            cohort_code=COHORT_A,
+            visit=VisitSpec(
+                code="V-batal",
+                start=date(2026, 5, 18),
+                end=date(2026, 5, 19),
+                host_agency="Pemerintah Kota Lain",
+                city="Kota Lain",
+                participants=(f"p2@{MAIL}",),
+            ),
+        )
+    )
+
+
+def _host_to_remove(w: World) -> None:
+    """Host partner ``hA-hapus``, which nothing refers to, recorded when it is not there."""
+    if any(h.code == "hA-hapus" for h in w.app.planning.overview(COHORT_A, w.ids["kA"]).hosts):
+        return
+    w.app.planning.record_host(
+        RecordHost(
+            actor_id=w.ids["kA"],
+            cohort_code=COHORT_A,
+            host=HostSpec(
+                code="hA-hapus",
+                agency="Pemkot Uji",
+                unit="Satpol PP",
+                city="Kota Uji",
+                timezone="WIB",
+            ),
+        )
+    )
+
+
 PLAN_YAML = (
     "hosts:\n"
     "- {code: hA-matriks, agency: Pemerintah Kota Uji, unit: Inspektorat, city: Kota Uji, timezone: WIB}\n"
@@ -331,6 +373,24 @@ BENCH_CASES: dict[str, Case] = {
             _cohort("/visits/V1/agenda"),
             lambda w: {"date": "2026-04-14", "host": "hA-bappeda", "topic": "Diskusi lanjutan"},
         ),
+    ),
+    "change a visit": Case(
+        frozenset({"kA"}),
+        _post(_cohort("/visits/V1"), lambda w: {"note": "Bawa surat tugas"}),
+    ),
+    "cancel a visit": Case(
+        frozenset({"kA"}),
+        _post(_cohort("/visits/V-batal/cancel"), lambda w: {"reason": "Anggaran dialihkan"}),
+        prepare=_visit_to_cancel,
+    ),
+    "change a host partner": Case(
+        frozenset({"kA"}),
+        _post(_cohort("/hosts/hA-bkpsdm"), lambda w: {"focus": "Manajemen talenta"}),
+    ),
+    "remove a host partner": Case(
+        frozenset({"kA"}),
+        _post(_cohort("/hosts/hA-hapus/remove"), lambda w: None),
+        prepare=_host_to_remove,
     ),
     "import a benchmarking plan": Case(
         frozenset({"kA"}),
@@ -488,7 +548,7 @@ def bench_world(
 def test_the_benchmarking_matrix_covers_every_actor_and_denies_most_of_them() -> None:
     assert len(BENCH_CASES) * len(ACTORS) == len(BENCH_DENIALS) + len(BENCH_ALLOWED)
     writes = [a for a, c in BENCH_CASES.items() if c.request.__name__ == "post"]
-    assert len(writes) == 19 and len(BENCH_DENIALS) > 200
+    assert len(writes) == 23 and len(BENCH_DENIALS) > 200
 
 
 @pytest.mark.parametrize(
@@ -497,8 +557,11 @@ def test_the_benchmarking_matrix_covers_every_actor_and_denies_most_of_them() ->
 def test_a_denied_benchmarking_action_is_a_403_problem_and_changes_nothing(
     bench_world: World, action: str, actor: str
 ) -> None:
+    case = BENCH_CASES[action]
+    if case.prepare is not None:
+        case.prepare(bench_world)
     before = bench_world.snapshot()
-    response = BENCH_CASES[action].request(bench_world, ACTORS[actor])
+    response = case.request(bench_world, ACTORS[actor])
     assert response.status_code == 403, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     body = response.json()
@@ -516,6 +579,8 @@ def test_an_allowed_benchmarking_actor_is_let_through_and_any_write_is_recorded(
     case = BENCH_CASES[action]
     if case.stage is not None:
         ensure_stage(bench_world, case.stage)
+    if case.prepare is not None:
+        case.prepare(bench_world)
     before = bench_world.snapshot()
     response = case.request(bench_world, nick)
     assert response.status_code in (200, 201), response.text

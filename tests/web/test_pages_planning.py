@@ -357,3 +357,151 @@ def test_the_benchmarking_page_switches_to_english(shared_world: World) -> None:
         assert words in page
     assert "Mitra benchmarking" not in page
     assert "Content = lessons/decisions" in board and "<th>Visit</th>" in board
+
+
+def _visit_article(caller: Caller, code: str) -> str:
+    """The visit's article on the benchmarking page."""
+    found = re.search(rf'id="visit-{code}".*?</article>', caller.get(PAGE).text, re.S)
+    assert found is not None
+    return found.group(0)
+
+
+def test_the_coordinator_corrects_and_removes_host_partners_and_changes_and_cancels_visits(
+    world: World,
+) -> None:
+    kA = world.caller("kA")
+    for host_code, unit in (("tng-bappeda", "Bappeda"), ("tng-dpkd", "DPKD")):
+        _form(
+            kA,
+            f"{PAGE}/hosts",
+            {
+                "host_code": host_code,
+                "agency": "Pemerintah Kota Tangerang",
+                "unit": unit,
+                "city": "Kota Tangerang",
+                "timezone": "WIB",
+                "contact_name": "Sekretariat",
+            },
+        )
+    _form(
+        kA,
+        f"{PAGE}/groups",
+        {"group_code": "I", "theme": "Keuangan", "members": [_nip(world, "p1"), _nip(world, "p2")]},
+    )
+    _form(
+        kA,
+        f"{PAGE}/groups",
+        {"group_code": "II", "theme": "Pelayanan", "members": [_nip(world, "p3")]},
+    )
+    _form(
+        kA,
+        f"{PAGE}/visits",
+        {
+            "visit_code": "TNG",
+            "date_from": "2026-04-13",
+            "date_to": "2026-04-14",
+            "host_agency": "Pemerintah Kota Tangerang",
+            "city": "Kota Tangerang",
+            "groups": ["I"],
+        },
+    )
+    _form(
+        kA,
+        f"{PAGE}/visits/TNG/agenda",
+        {"day": "2026-04-13", "host": "tng-bappeda", "group": "I", "topic": "Paparan e-Planning"},
+    )
+    page = kA.get(PAGE).text
+    assert f'action="{PAGE}/hosts/tng-dpkd/change"' in page
+    assert f'action="{PAGE}/visits/TNG/cancel"' in page
+    assert "Kelompok yang dipesan: " in _visit_article(kA, "TNG")
+
+    corrected = _form(
+        kA,
+        f"{PAGE}/hosts/tng-dpkd/change",
+        {
+            "agency": "Pemerintah Kota Tangerang",
+            "unit": "Bapenda",
+            "city": "Kota Tangerang",
+            "timezone": "WIB",
+            "reasons": "Pajak daerah daring",
+            "contact_name": "Sekretariat",
+            "no_contact": "1",
+        },
+    )
+    assert _flash(kA, corrected) == "Mitra tng-dpkd diubah."
+    host = re.search(r'id="host-tng-dpkd".*?</article>', kA.get(PAGE).text, re.S)
+    assert host is not None
+    assert "Bapenda" in host.group(0) and "Pajak daerah daring" in host.group(0)
+    assert 'class="small contact"' not in host.group(0)
+
+    before = _planned(world)
+    in_use = _form(kA, f"{PAGE}/hosts/tng-bappeda/remove", {})
+    assert in_use.status_code in (409, 422), in_use.status_code
+    assert "tidak dapat dihapus" in in_use.text and "agenda kunjungan TNG" in in_use.text
+    assert _planned(world) == before
+    removed = _form(kA, f"{PAGE}/hosts/tng-dpkd/remove", {})
+    assert _flash(kA, removed) == "Mitra tng-dpkd dihapus."
+    assert 'id="host-tng-dpkd"' not in kA.get(PAGE).text
+
+    changed = _form(
+        kA,
+        f"{PAGE}/visits/TNG/change",
+        {
+            "date_from": "2026-04-13",
+            "date_to": "2026-04-15",
+            "host_agency": "Pemerintah Kota Tangerang",
+            "city": "Kota Tangerang",
+            "timezone": "WIB",
+            "add_groups": ["II"],
+            "remove_participants": [_nip(world, "p2")],
+        },
+    )
+    assert _flash(kA, changed) == "Kunjungan TNG diubah: 13-04-2026 s.d. 15-04-2026, 2 peserta."
+    article = _visit_article(kA, "TNG")
+    booked = re.search(r'class="small booked-groups">(.*?)</p>', article, re.S)
+    assert booked is not None
+    assert re.findall(r'class="group-code">([^<]+)<', booked.group(1)) == ["I", "II"]
+
+    before = _planned(world)
+    outside = _form(
+        kA,
+        f"{PAGE}/visits/TNG/change",
+        {
+            "date_from": "2026-04-14",
+            "date_to": "2026-04-15",
+            "host_agency": "Pemerintah Kota Tangerang",
+            "city": "Kota Tangerang",
+        },
+    )
+    assert outside.status_code == 422
+    assert 'id="refusal"' in outside.text and "13-04-2026" in outside.text
+    assert 'value="2026-04-14"' in outside.text  # the form keeps what was typed
+    assert _planned(world) == before
+
+    no_reason = _form(kA, f"{PAGE}/visits/TNG/cancel", {"reason": " "})
+    assert no_reason.status_code == 422
+    assert any("alasan pembatalan" in p for p in _refusal(no_reason))
+    assert _planned(world) == before
+    cancelled = _form(kA, f"{PAGE}/visits/TNG/cancel", {"reason": "Anggaran dialihkan"})
+    assert _flash(kA, cancelled) == "Kunjungan TNG dibatalkan."
+    assert 'id="visit-TNG"' not in kA.get(PAGE).text
+    with world.app.database.connect() as conn:  # type: ignore[union-attr]
+        assert conn.execute(select(func.count()).select_from(VisitRow)).scalar_one() == 0
+        assert conn.execute(select(func.count()).select_from(AgendaItemRow)).scalar_one() == 0
+
+
+def test_nobody_but_the_coordinator_changes_a_host_or_a_visit_from_the_page(
+    shared_world: World,
+) -> None:
+    before, planned = shared_world.snapshot(), _planned(shared_world)
+    for nick in ("kB", "c1", "xA", "p1", "m1"):
+        caller = shared_world.caller(nick)
+        for path, data in (
+            (f"{PAGE}/hosts/h1/change", {"agency": "X"}),
+            (f"{PAGE}/hosts/h1/remove", {}),
+            (f"{PAGE}/visits/V1/change", {"date_from": "2026-05-04", "date_to": "2026-05-05"}),
+            (f"{PAGE}/visits/V1/cancel", {"reason": "Alasan"}),
+        ):
+            answer = _form(caller, path, data)
+            assert answer.status_code == 403, (nick, path, answer.status_code)
+    assert shared_world.snapshot() == before and _planned(shared_world) == planned

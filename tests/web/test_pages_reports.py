@@ -1,5 +1,6 @@
 """The cohort's reports page and its downloads (the traceability table and the host-partner
-report as CSV, XLSX and printable HTML) and a participant's printable record (HTML, PDF): the
+report as CSV, XLSX and printable HTML; the host report's two tables, per host partner and per
+practice, both in its XLSX and HTML) and a participant's record (HTML, PDF, CSV, XLSX): the
 right media type and file name, files that open, the page's language, and 403 for whoever may
 not read them."""
 
@@ -144,9 +145,9 @@ def test_the_reports_download_as_csv_xlsx_and_printable_html_with_their_type_and
     reported: Reported,
 ) -> None:
     kA = reported.world.caller("kA")
-    for report, title, sheet in (
-        ("trace", "Ketertelusuran: praktik mitra", "ketertelusuran"),
-        ("hosts", "Mitra benchmarking: apa yang diajarkan", "mitra"),
+    for report, title, sheets in (
+        ("trace", "Ketertelusuran: praktik mitra", ["ketertelusuran"]),
+        ("hosts", "Mitra benchmarking: apa yang diajarkan", ["mitra", "praktik"]),
     ):
         files = {}
         for fmt, media in MEDIA.items():
@@ -162,8 +163,8 @@ def test_the_reports_download_as_csv_xlsx_and_printable_html_with_their_type_and
             files[fmt] = answer
         table = list(csv.reader(io.StringIO(files["csv"].text)))
         book = load_workbook(io.BytesIO(files["xlsx"].content))
-        assert book.sheetnames == [sheet]
-        cells = [[c for c in row] for row in book[sheet].iter_rows(values_only=True)]
+        assert book.sheetnames == sheets
+        cells = [[c for c in row] for row in book[sheets[0]].iter_rows(values_only=True)]
         assert [str(c) for c in cells[0]] == table[0]
         assert len(cells) == len(table) and len(table) >= 2
         printable = files["html"]
@@ -182,6 +183,63 @@ def test_the_reports_download_as_csv_xlsx_and_printable_html_with_their_type_and
     assert english.startswith("Participant,NIP,Group,") and ",adapt," in english
     missing = kA.get(f"/cohorts/{COHORT_A}/reports/trace.pdf")
     assert missing.status_code == 404 and "csv, xlsx, html" in missing.text
+
+
+def test_the_host_report_holds_a_table_per_host_and_one_per_practice_in_every_file(
+    reported: Reported,
+) -> None:
+    kA = reported.world.caller("kA")
+    page = kA.get(f"/cohorts/{COHORT_A}/reports").text
+    assert f'href="/cohorts/{COHORT_A}/reports/practices.csv"' in page
+    book = load_workbook(io.BytesIO(kA.get(f"/cohorts/{COHORT_A}/reports/hosts.xlsx").content))
+    assert book.sheetnames == ["mitra", "praktik"]
+    practices = list(book["praktik"].iter_rows(values_only=True))
+    assert practices[0][:3] == ("Kode mitra", "Mitra (lokus)", "Praktik terbaik")
+    assert {(r[0], r[2]) for r in practices[1:]} == {
+        (HOST_CODE, "Praktik terbaik 1: e-planning terintegrasi"),
+        (HOST_CODE, "Praktik terbaik 2: e-planning terintegrasi"),
+    }
+    per_practice = kA.get(f"/cohorts/{COHORT_A}/reports/practices.csv")
+    assert per_practice.status_code == 200 and per_practice.headers["content-type"] == MEDIA["csv"]
+    assert per_practice.headers["content-disposition"] == (
+        f'attachment; filename="practices-{COHORT_A}.csv"'
+    )
+    table = list(csv.reader(io.StringIO(per_practice.text)))
+    assert [list(map(str, r)) for r in practices] == table
+    printable = _english(reported.world, "kA").get(f"/cohorts/{COHORT_A}/reports/hosts.html")
+    assert "<h2>By host partner</h2>" in printable.text
+    assert "<h2>By best practice</h2>" in printable.text
+    assert kA.get(f"/cohorts/{COHORT_A}/reports/practices.xlsx").status_code == 404
+    for nick in ("p1", "m1"):
+        answer = reported.world.caller(nick).get(f"/cohorts/{COHORT_A}/reports/practices.csv")
+        assert answer.status_code == 403 and "Praktik terbaik" not in answer.text
+
+
+def test_the_record_downloads_as_csv_and_xlsx_from_its_page(reported: Reported) -> None:
+    world, project = reported.world, reported.project
+    with world.app.engine.unit_of_work() as uow:
+        number = uow.people.get(world.ids["p1"]).nip
+    page = world.caller("p1").get(f"/projects/{project}/record").text
+    for fmt in ("html", "pdf", "csv", "xlsx"):
+        assert f'href="/projects/{project}/record.{fmt}"' in page
+    as_csv = world.caller("p1").get(f"/projects/{project}/record.csv")
+    assert as_csv.status_code == 200 and as_csv.headers["content-type"] == MEDIA["csv"]
+    assert as_csv.headers["content-disposition"] == (
+        f'attachment; filename="record-{project}-{number}.csv"'
+    )
+    rows = list(csv.reader(io.StringIO(as_csv.text)))
+    assert rows[0] == ["Bagian", "No./kode", "Butir", "Rincian", "Tanggal", "Status"]
+    assert rows[1][0] == "Peserta" and rows[1][2] == "P1 Uji Patok"
+    as_xlsx = world.caller("m1").get(f"/projects/{project}/record.xlsx")
+    assert as_xlsx.status_code == 200 and as_xlsx.headers["content-type"] == XLSX
+    assert as_xlsx.headers["content-disposition"] == (
+        f'attachment; filename="record-{project}-{number}.xlsx"'
+    )
+    book = load_workbook(io.BytesIO(as_xlsx.content))
+    assert book.sheetnames == ["catatan"] and book["catatan"].max_row == len(rows)
+    for nick in ("p2", "kB"):
+        for fmt in ("csv", "xlsx"):
+            assert world.caller(nick).get(f"/projects/{project}/record.{fmt}").status_code == 403
 
 
 def test_the_printable_record_downloads_as_html_and_pdf_for_whoever_may_see_the_project(

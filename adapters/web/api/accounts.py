@@ -26,7 +26,6 @@ from adapters.web.api.schemas import (
 )
 from adapters.web.context import WebContext
 from adapters.web.problems import HttpProblem
-from domain import policy
 from domain.model import Person
 from states.accounts import Principal
 
@@ -93,11 +92,9 @@ def change_password(body: PasswordChangeIn, ctx: Ctx, who: Writer) -> Response:
 
 @router.post("/people", response_model=PersonOut, status_code=201)
 def add_person(body: PersonIn, ctx: Ctx, who: Writer) -> PersonOut:
-    """Register a person (organisers only; people usually arrive with a roster)."""
+    """Register a person (organisers only; people usually arrive with a roster) — the same
+    service and policy as ``patok person add --as``."""
     people_only(who)
-    policy.require_organiser(
-        who.person.can_create_cohorts, actor=who.person.name, what="mendaftarkan orang / register people"
-    )
     person = Person(
         nip=body.nip,
         name=body.name,
@@ -107,9 +104,8 @@ def add_person(body: PersonIn, ctx: Ctx, who: Writer) -> PersonOut:
         phone=body.phone,
         can_create_cohorts=body.organiser,
     )
-    with ctx.patok.engine.unit_of_work(write=True) as uow:
-        pid = uow.people.add(person)
-        uow.commit()
+    pid = ctx.patok.accounts.register_person(who.person_id, person)
+    with ctx.patok.engine.unit_of_work() as uow:
         stored = uow.people.get(pid)
     return person_out(stored)
 

@@ -20,7 +20,7 @@ from domain.benchmarking import GroupReport, HostPartner, Visit
 from domain.content import AdoptionDecision, Lesson, Milestone
 from domain.model import Person
 from domain.seminars import Remediation, Score, SeminarEntry, SeminarSession
-from states.benchmarking import Overview, PlanOutcome
+from states.benchmarking import Overview, PlanOutcome, VisitOutcome
 from states.content import ContentResult, ContentView, SlippedMilestone
 from states.reports import HostRow, ParticipantRecord, TraceRow
 from states.seminars import Scheduled, SeminarRecord, SeminarResult, SessionView
@@ -128,6 +128,25 @@ def host_out(h: HostPartner) -> HostOut:
         if contact is None
         else ContactOut(name=contact.name, role=contact.role, phone=contact.phone, email=contact.email),
     )
+
+
+class HostChangeIn(_In):
+    """A correction of a host partner: each field given replaces the recorded one (its code
+    stays; ``reasons`` replaces every reason); the contact's fields merge with the recorded
+    contact, and ``clear_contact`` removes it. At least one field must be given."""
+
+    agency: str | None = Field(default=None, max_length=200)
+    unit: str | None = Field(default=None, max_length=300)
+    city: str | None = Field(default=None, max_length=120)
+    timezone: str | None = Field(default=None, max_length=32, description="WIB, WITA or WIT")
+    province: str | None = Field(default=None, max_length=120)
+    focus: Text | None = None
+    reasons: list[Text] | None = Field(default=None, max_length=20)
+    contact_name: str | None = Field(default=None, max_length=200)
+    contact_role: str | None = Field(default=None, max_length=200)
+    contact_phone: str | None = Field(default=None, max_length=24)
+    contact_email: str | None = Field(default=None, max_length=254)
+    clear_contact: bool = False
 
 
 class GroupIn(_In):
@@ -261,6 +280,33 @@ class VisitIn(_In):
     note: Text = ""
 
 
+class VisitChangeIn(_In):
+    """A change of a planned visit: ``start`` and ``end`` (its new first and last days; the
+    agenda must stay within them), ``host_agency``, ``city``, ``timezone`` and ``note`` replace
+    the recorded ones when given; groups to book or release (their members join or leave with
+    them), single participants and companions (NIP or e-mail) to add or remove. A visit keeps at
+    least one participant, and nobody may end up on two visits whose days overlap."""
+
+    start: Day | None = None
+    end: Day | None = None
+    host_agency: str | None = Field(default=None, max_length=200)
+    city: str | None = Field(default=None, max_length=120)
+    timezone: str | None = Field(default=None, max_length=32, description="WIB, WITA or WIT")
+    note: Text | None = None
+    add_groups: list[CodeRef] = Field(default_factory=list, max_length=50)
+    remove_groups: list[CodeRef] = Field(default_factory=list, max_length=50)
+    add_participants: list[Ref] = Field(default_factory=list, max_length=200)
+    remove_participants: list[Ref] = Field(default_factory=list, max_length=200)
+    add_companions: list[Ref] = Field(default_factory=list, max_length=200)
+    remove_companions: list[Ref] = Field(default_factory=list, max_length=200)
+
+
+class VisitCancelIn(_In):
+    """Why a visit that has not ended is cancelled (required; kept in the audit log)."""
+
+    reason: str = Field(default="", max_length=2000)
+
+
 class PlanImportIn(_In):
     """A benchmarking plan as text: YAML (``hosts``, ``groups``, ``visits``) or CSV (one row per
     agenda item). ``source`` names it in the problems (``plan.yaml visits[0].agenda[2].host
@@ -338,6 +384,9 @@ class VisitOut(_Out):
     end_date: date
     status: str
     note: str
+    groups: list[str] = Field(
+        description="The groups (codes) the visit booked: their members join or leave with them"
+    )
     agenda: list[AgendaOut]
     participants: list[VisitParticipantOut]
     companions: list[CompanionOut]
@@ -358,6 +407,7 @@ def visit_out(v: Visit, o: Overview) -> VisitOut:
         end_date=v.end_date,
         status=v.status(o.today).value,
         note=v.note,
+        groups=[groups[g] for g in v.group_ids if g in groups],
         agenda=[
             AgendaOut(
                 id=a.id,
@@ -382,6 +432,31 @@ def visit_out(v: Visit, o: Overview) -> VisitOut:
             for c in v.companions
             if c.person_id in people
         ],
+    )
+
+
+class VisitChangedOut(_Out):
+    """What a change or a cancellation did to a visit: the event, the visit as it is now (as it
+    was, when cancelled) and the warnings (new visit days that are weekends or holidays at the
+    host), in the request's language and in both."""
+
+    event: str
+    cohort: str
+    visit: VisitOut
+    warnings: list[str]
+    warnings_id: list[str]
+    warnings_en: list[str]
+
+
+def visit_changed_out(r: VisitOutcome, o: Overview, lang: str) -> VisitChangedOut:
+    """A visit's change or cancellation as the API shows it (``o`` read after it)."""
+    return VisitChangedOut(
+        event=r.event,
+        cohort=r.cohort,
+        visit=visit_out(r.visit, o),
+        warnings=r.warnings(lang),
+        warnings_id=list(r.warnings_id),
+        warnings_en=list(r.warnings_en),
     )
 
 
@@ -932,8 +1007,9 @@ def seminar_record_out(r: SeminarRecord, lang: str) -> SeminarRecordOut:
 
 ExportFormat = Literal["json", "csv", "xlsx", "html"]
 """How a cohort report is answered: JSON (paged), or a whole-table file download."""
-RecordFormat = Literal["json", "html", "pdf"]
-"""How a participant's record is answered: JSON, or a printable file download."""
+RecordFormat = Literal["json", "html", "pdf", "csv", "xlsx"]
+"""How a participant's record is answered: JSON, a printable file (HTML, PDF) or a table (CSV,
+XLSX, one row per entry) to download."""
 
 
 class TraceRowOut(_Out):

@@ -1,5 +1,6 @@
-"""Benchmarking to Best Practice: a cohort's host partners, groups (with their reports) and
-visits (with their agenda), and the import of a whole plan — what ``patok host|group|visit`` do.
+"""Benchmarking to Best Practice: a cohort's host partners (recorded, corrected, removed),
+groups (with their reports) and visits (planned with their agenda, changed, cancelled), and the
+import of a whole plan — what ``patok host|group|visit`` do.
 
 Coordinators plan (anyone in the cohort may read); a group's members and the coordinators upload
 its report. A refused plan names every problem with its field (or its line and field, for an
@@ -21,17 +22,22 @@ from adapters.web.api.bench_schemas import (
     GroupOut,
     GroupReportIn,
     GroupReportOut,
+    HostChangeIn,
     HostIn,
     HostOut,
     PlanCode,
     PlanImportIn,
     PlanOut,
+    VisitCancelIn,
+    VisitChangedOut,
+    VisitChangeIn,
     VisitIn,
     VisitOut,
     group_report_out,
     groups_out,
     host_out,
     plan_out,
+    visit_changed_out,
     visit_out,
 )
 from adapters.web.api.deps import Ctx, Pages, Reader, Writer
@@ -40,11 +46,15 @@ from adapters.web.lang import lang_of
 from adapters.web.uploads import upload
 from domain.bench_commands import (
     AddAgendaItem,
+    CancelVisit,
     ChangeGroup,
+    ChangeHost,
+    ChangeVisit,
     FormGroup,
     ImportPlan,
     PlanVisit,
     RecordHost,
+    RemoveHost,
     UploadGroupReport,
 )
 from domain.benchmarking import AgendaSpec, Contact, GroupSpec, HostSpec, VisitSpec
@@ -126,6 +136,47 @@ def record_host(
         RecordHost(actor_id=who.person_id, cohort_code=code, host=spec)
     )
     return plan_out(outcome, lang_of(request))
+
+
+@router.post("/cohorts/{code}/hosts/{host}", response_model=HostOut)
+def change_host(
+    code: CohortCode, host: PlanCode, body: HostChangeIn, ctx: Ctx, who: Writer
+) -> HostOut:
+    """A coordinator corrects a host partner (checked as when it was recorded; its code stays);
+    answers the host partner as it is now."""
+    ctx.scope_cohort(who, code)
+    changed = ctx.patok.planning.change_host(
+        ChangeHost(
+            actor_id=who.person_id,
+            cohort_code=code,
+            code=host,
+            agency=body.agency,
+            unit=body.unit,
+            city=body.city,
+            timezone=body.timezone,
+            province=body.province,
+            focus=body.focus,
+            reasons=None if body.reasons is None else tuple(body.reasons),
+            contact_name=body.contact_name,
+            contact_role=body.contact_role,
+            contact_phone=body.contact_phone,
+            contact_email=body.contact_email,
+            clear_contact=body.clear_contact,
+        )
+    )
+    return host_out(changed)
+
+
+@router.post("/cohorts/{code}/hosts/{host}/remove", response_model=HostOut)
+def remove_host(code: CohortCode, host: PlanCode, ctx: Ctx, who: Writer) -> HostOut:
+    """A coordinator removes a host partner that no lesson and no visit's agenda refers to
+    (refused naming them otherwise); the groups that studied it lose it from their host units.
+    Answers the host partner as it was."""
+    ctx.scope_cohort(who, code)
+    removed = ctx.patok.planning.remove_host(
+        RemoveHost(actor_id=who.person_id, cohort_code=code, code=host)
+    )
+    return host_out(removed)
 
 
 # -- groups ---------------------------------------------------------------------------------------
@@ -256,6 +307,63 @@ def plan_visit(
         PlanVisit(actor_id=who.person_id, cohort_code=code, visit=spec)
     )
     return plan_out(outcome, lang_of(request))
+
+
+@router.post("/cohorts/{code}/visits/{visit}", response_model=VisitChangedOut)
+def change_visit(
+    code: CohortCode,
+    visit: PlanCode,
+    body: VisitChangeIn,
+    request: Request,
+    ctx: Ctx,
+    who: Writer,
+) -> VisitChangedOut:
+    """A coordinator changes a visit: its days, host agency, city, zone or note, the groups it
+    books (their members join or leave with them), single participants and companions. Nobody
+    may end up on two visits whose days overlap and a visit keeps a participant, or nothing is
+    stored; new days that are weekends or holidays at the host come back as warnings."""
+    ctx.scope_cohort(who, code)
+    outcome = ctx.patok.planning.change_visit(
+        ChangeVisit(
+            actor_id=who.person_id,
+            cohort_code=code,
+            code=visit,
+            start=body.start,
+            end=body.end,
+            host_agency=body.host_agency,
+            city=body.city,
+            timezone=body.timezone,
+            note=body.note,
+            add_groups=tuple(body.add_groups),
+            remove_groups=tuple(body.remove_groups),
+            add_participants=tuple(body.add_participants),
+            remove_participants=tuple(body.remove_participants),
+            add_companions=tuple(body.add_companions),
+            remove_companions=tuple(body.remove_companions),
+        )
+    )
+    overview = ctx.patok.planning.overview(code, who.person_id)
+    return visit_changed_out(outcome, overview, lang_of(request))
+
+
+@router.post("/cohorts/{code}/visits/{visit}/cancel", response_model=VisitChangedOut)
+def cancel_visit(
+    code: CohortCode,
+    visit: PlanCode,
+    body: VisitCancelIn,
+    request: Request,
+    ctx: Ctx,
+    who: Writer,
+) -> VisitChangedOut:
+    """A coordinator cancels a visit that has not ended, with a reason: it is deleted with its
+    agenda, participants and companions (the audit entry keeps what it was). Answers the visit
+    as it was."""
+    ctx.scope_cohort(who, code)
+    outcome = ctx.patok.planning.cancel_visit(
+        CancelVisit(actor_id=who.person_id, cohort_code=code, code=visit, reason=body.reason)
+    )
+    overview = ctx.patok.planning.overview(code, who.person_id)
+    return visit_changed_out(outcome, overview, lang_of(request))
 
 
 @router.post("/cohorts/{code}/visits/{visit}/agenda", response_model=VisitOut, status_code=201)

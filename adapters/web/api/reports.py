@@ -9,9 +9,11 @@ request's language:
 * ``GET /cohorts/{code}/reports/trace`` — the traceability table (host practice → lesson →
   decision → milestone → status): ``json``, ``csv``, ``xlsx`` or ``html`` (printable);
 * ``GET /cohorts/{code}/reports/hosts`` — what each host partner taught and how many projects
-  adopted or adapted it: ``json``, ``csv``, ``xlsx`` or ``html``;
+  adopted or adapted it: ``json``, ``csv``, ``xlsx`` or ``html``; the files hold two tables, one
+  row per host partner and one row per practice it taught (both sheets in the XLSX workbook, both
+  tables on the HTML page; CSV gives one, chosen with ``sheet``);
 * ``GET /projects/{id}/record`` — a participant's benchmarking and seminar record: ``json``,
-  ``html`` or ``pdf``.
+  ``html``, ``pdf``, or one row per entry as ``csv`` or ``xlsx``.
 
 Cohort reports are for the cohort's coordinators, coaches and examiners; a record for whoever
 may see the project.
@@ -19,7 +21,7 @@ may see the project.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
@@ -63,13 +65,20 @@ SHEET_FILES: dict[int | str, dict[str, Any]] = {
 }
 RECORD_FILES: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "The record as JSON, or as a file (``format`` html or pdf)",
-        "content": {HTML: _TEXT, PDF: _BINARY},
+        "description": "The record as JSON, or as a file (``format`` html, pdf, csv or xlsx)",
+        "content": {HTML: _TEXT, PDF: _BINARY, CSV: _TEXT, XLSX: _BINARY},
     }
 }
 SheetFormat = Annotated[
     ExportFormat,
     Query(alias="format", description="json (paged), or a file download: csv, xlsx or html"),
+]
+HostSheet = Annotated[
+    Literal["hosts", "practices"],
+    Query(
+        description="Which table a CSV holds: one row per host partner (hosts) or per practice "
+        "it taught (practices); XLSX and HTML hold both"
+    ),
 ]
 
 
@@ -128,9 +137,12 @@ def host_report(
     who: Reader,
     paging: Pages,
     fmt: SheetFormat = "json",
+    sheet: HostSheet = "hosts",
 ) -> HostReportOut | Response:
     """What each host partner taught the cohort (its practices, with the lessons drawn from
-    them) and how many projects adopted or adapted it (``format``: json, csv, xlsx, html)."""
+    them) and how many projects adopted or adapted it (``format``: json, csv, xlsx, html). The
+    files hold a table per host partner and a table per practice: XLSX as two sheets, HTML one
+    under the other, CSV the one ``sheet`` names (``{code}-practices.csv`` for practices)."""
     ctx.scope_cohort(who, code)
     report = ctx.patok.reports.hosts(code, who.person_id)
     if fmt == "json":
@@ -140,18 +152,22 @@ def host_report(
             generated_at=report.generated_at,
             **page(rows, paging.limit, paging.offset),
         )
-    from adapters.exports.html import sheet_page
-    from adapters.exports.tables import host_sheet, to_csv, to_xlsx
+    from adapters.exports.html import sheets_page
+    from adapters.exports.tables import host_sections, host_sheets, to_csv, to_xlsx
 
     lang = lang_of(request)
-    sheet = host_sheet(report, lang)
-    name = f"{report.cohort.code}-hosts.{fmt}"
+    code = report.cohort.code
     if fmt == "csv":
-        return download(to_csv(sheet), fmt, name)
+        sections = dict(host_sections(report, lang))
+        table = sections["practices_section" if sheet == "practices" else "hosts_section"]
+        return download(to_csv(table), fmt, f"{code}-{sheet}.csv")
+    name = f"{code}-hosts.{fmt}"
     if fmt == "xlsx":
-        return download(to_xlsx([sheet], f"{report.cohort.code}: hosts"), fmt, name)
-    page_html = sheet_page(sheet, report.cohort, report.generated_at, "hosts_title", lang)
-    return download(page_html, fmt, name)
+        return download(to_xlsx(host_sheets(report, lang), f"{code}: hosts"), fmt, name)
+    sections_html = sheets_page(
+        host_sections(report, lang), report.cohort, report.generated_at, "hosts_title", lang
+    )
+    return download(sections_html, fmt, name)
 
 
 @router.get("/projects/{project_id}/record", response_model=RecordOut, responses=RECORD_FILES)
@@ -162,11 +178,15 @@ def participant_record(
     who: Reader,
     fmt: Annotated[
         RecordFormat,
-        Query(alias="format", description="json, or a printable file: html or pdf"),
+        Query(
+            alias="format",
+            description="json, a printable file (html or pdf), or a table (csv or xlsx)",
+        ),
     ] = "json",
 ) -> RecordOut | Response:
     """A participant's benchmarking and seminar record: group, visits, lessons and decisions,
-    milestones, seminars, grades, remediation and the certificate (``format``: json, html, pdf)."""
+    milestones, seminars, grades, remediation and the certificate (``format``: json, html, pdf,
+    or csv and xlsx with one row per entry of the record)."""
     ctx.scope_project(who, project_id)
     record = ctx.patok.reports.participant(project_id, who.person_id)
     lang = lang_of(request)
@@ -177,6 +197,14 @@ def participant_record(
         from adapters.exports.pdf import record_pdf
 
         return download(record_pdf(record, lang), fmt, name)
+    if fmt in ("csv", "xlsx"):
+        from adapters.exports.tables import record_sheet, to_csv, to_xlsx
+
+        table = record_sheet(record, lang)
+        if fmt == "csv":
+            return download(to_csv(table), fmt, name)
+        title = f"{record.cohort.code}: {record.participant.name}"
+        return download(to_xlsx([table], title), fmt, name)
     from adapters.exports.html import record_page
 
     return download(record_page(record, lang), fmt, name)

@@ -68,55 +68,57 @@ ShortText = Annotated[str, Form(max_length=500)]
 Day = Annotated[str, Form(max_length=10)]
 Version = Annotated[int | None, Form()]
 
-_FLAGS: dict[str, str] = {
-    "--host": "content.f.host",
-    "--practice": "content.f.practice",
-    "--where": "content.f.location",
-    "--evidence": "content.f.evidence",
-    "--key": "content.f.success_key",
-    "--lesson": "content.f.lesson",
-    "--rationale": "content.f.rationale",
-    "--changes": "content.f.changes",
-    "--milestone": "content.f.milestones",
-    "--title": "content.f.title",
-    "--target": "content.f.target",
-    "--new-target": "content.f.new_target",
-    "--on": "content.f.done_on",
-    "--reason": "content.f.reason",
-    "--theme": "plan.f.theme",
-    "--add-member": "plan.f.add_members",
-    "--remove-member": "plan.f.remove_members",
-    "--add-host": "plan.f.add_hosts",
-    "--remove-host": "plan.f.remove_hosts",
-}
-"""The command line's option names that domain messages use, and the form labels shown instead."""
-_FLAG = re.compile(r"(?<![\w-])(--[a-z][a-z-]*)(?=:)")
 _FIELDS: dict[str, str] = {
+    "host": "content.f.host",
+    "practice": "content.f.practice",
+    "location": "content.f.location",
+    "evidence": "content.f.evidence",
+    "success_key": "content.f.success_key",
+    "lesson": "content.f.lesson",
+    "rationale": "content.f.rationale",
+    "changes": "content.f.changes",
+    "milestones": "content.f.milestones",
+    "title": "content.f.title",
+    "target_date": "content.f.target",
+    "new_target": "content.f.new_target",
+    "done_on": "content.f.done_on",
+    "note": "content.f.reason",
+    "code": "plan.f.code",
+    "agency": "plan.f.agency",
+    "unit": "plan.f.unit",
+    "city": "plan.f.city",
+    "timezone": "plan.f.timezone",
+    "contact_name": "plan.f.contact_name",
+    "contact_phone": "plan.f.contact_phone",
+    "contact_email": "plan.f.contact_email",
+    "clear_contact": "plan.f.no_contact",
     "theme": "plan.f.theme",
     "add_members": "plan.f.add_members",
     "remove_members": "plan.f.remove_members",
     "add_hosts": "plan.f.add_hosts",
     "remove_hosts": "plan.f.remove_hosts",
-    "timezone": "plan.f.timezone",
-    "contact_name": "plan.f.contact_name",
+    "start": "plan.f.from",
+    "end": "plan.f.to",
+    "host_agency": "plan.f.host_agency",
     "participants": "plan.f.participants",
+    "add_groups": "plan.f.add_groups",
+    "remove_groups": "plan.f.remove_groups",
+    "add_participants": "plan.f.add_participants",
+    "remove_participants": "plan.f.remove_participants",
+    "add_companions": "plan.f.add_companions",
+    "remove_companions": "plan.f.remove_companions",
+    "reason": "plan.f.cancel_reason",
 }
-"""The form fields that planning's problems name by their field name, and the labels shown
-instead (the page's forms carry these names; the API shows them as they are)."""
+"""The fields that the services' problems name (the commands' field names, which the API shows
+as they are), and the form labels a page shows instead. Only a milestone report names ``note``
+(a slipped milestone's reason) and only a visit's cancellation names ``reason``."""
 _FIELD = re.compile(r"^([a-z][a-z_]*)(?=: )")
-_CLI_HINT = re.compile(r"\s*\((?:patok|'patok) [^)]*\)")
 
 
 def relabel(message: str, lang: Lang) -> str:
-    """A domain message as a page shows it: the form's labels instead of command-line options
-    or field names, and without hints of which command to run."""
-    message = _CLI_HINT.sub("", message)
-    message = _FIELD.sub(
+    """A domain message as a page shows it: the form's label instead of the field it names."""
+    return _FIELD.sub(
         lambda m: text(_FIELDS[m.group(1)], lang) if m.group(1) in _FIELDS else m.group(1),
-        message,
-    )
-    return _FLAG.sub(
-        lambda m: text(_FLAGS[m.group(1)], lang) if m.group(1) in _FLAGS else m.group(1),
         message,
     )
 

@@ -1,6 +1,8 @@
 """The coordinator's benchmarking page of a cohort: host partners, groups (theme, members, host
-units, reports), visits (days, agenda, participants, companions, holiday and weekend warnings),
-slipped milestones — and the forms that plan them.
+units, reports), visits (days, the groups they booked, agenda, participants, companions, holiday
+and weekend warnings), slipped milestones — and the forms that plan them: record, correct and
+remove host partners; form and change groups; plan, change and cancel visits and add to their
+agenda; import a plan file.
 
 ``GET /cohorts/{code}/benchmarking`` is open to everyone in the cohort (coaches and examiners see
 it read-only); its forms post under ``/cohorts/{code}/benchmarking/…`` and go through
@@ -26,18 +28,25 @@ from adapters.web.texts import text
 from domain import policy
 from domain.bench_commands import (
     AddAgendaItem,
+    CancelVisit,
     ChangeGroup,
+    ChangeHost,
+    ChangeVisit,
     FormGroup,
     ImportPlan,
     PlanVisit,
     RecordHost,
+    RemoveHost,
 )
 from domain.benchmarking import (
     AgendaSpec,
     Contact,
     GroupSpec,
+    HostPartner,
     HostSpec,
+    Visit,
     VisitSpec,
+    normalise_timezone,
     visit_day_warnings,
 )
 from domain.content import STATUS_LABELS, TERM_LABELS
@@ -46,7 +55,7 @@ from domain.model import TIMEZONES
 from domain.roles import Action, Role
 from domain.visit_plan import parse_plan, plan_format
 from states.accounts import Principal
-from states.benchmarking import PlanOutcome
+from states.benchmarking import PlanOutcome, VisitOutcome
 from states.content import SlippedMilestone
 
 router = APIRouter(include_in_schema=False)
@@ -125,6 +134,11 @@ def _page(
         ]
         for v in o.visits
     }
+    booked = {v.id: [groups[g].code for g in v.group_ids if g in groups] for v in o.visits}
+    companion_nips = {
+        v.id: {index.people[c.person_id].nip for c in v.companions if c.person_id in index.people}
+        for v in o.visits
+    }
     return render(
         request,
         "planning.html",
@@ -139,6 +153,8 @@ def _page(
         people=index.people,
         projects=index.projects,
         warnings=warnings,
+        booked=booked,
+        companion_nips=companion_nips,
         zones=TIMEZONES,
         may_plan=policy.is_allowed(roles, Action.PLAN_BENCHMARKING),
         may_see_projects=policy.is_allowed(roles, Action.VIEW_COHORT),
@@ -178,7 +194,7 @@ def _write(
     return redirect(request, f"/cohorts/{code}/benchmarking#{anchor}", "ok", message)
 
 
-def _done(outcome: PlanOutcome, key: str, lang: Lang, **values: object) -> str:
+def _done(outcome: PlanOutcome | VisitOutcome, key: str, lang: Lang, **values: object) -> str:
     """The success message with the plan's warnings (visit days that are not working days)."""
     message = text(key, lang, **values)
     warned = outcome.warnings(lang)
@@ -274,6 +290,111 @@ def record_host(
         return _done(outcome, "plan.done.host", lang, code=spec.code)
 
     return _write(request, code, who, run, failed="host", values=values, anchor="hosts")
+
+
+def _current_host(request: Request, code: str, who: Principal, host_code: str) -> HostPartner | None:
+    """The cohort's host partner with this code, as recorded (None if there is none: the
+    service then names the ones there are)."""
+    hosts = context_of(request).patok.planning.overview(code, who.person_id).hosts
+    return next((h for h in hosts if h.code == host_code), None)
+
+
+def _changed(given: str, recorded: str) -> str | None:
+    """A form's value when it differs from the recorded one (a field left as it was is no
+    change)."""
+    return None if given.strip() == recorded.strip() else given
+
+
+@router.post("/cohorts/{code}/benchmarking/hosts/{host_code}/change")
+def change_host(
+    request: Request,
+    code: str,
+    host_code: str,
+    who: SignedIn,
+    csrf_token: Csrf = "",
+    agency: ShortText = "",
+    unit: ShortText = "",
+    city: ShortText = "",
+    province: ShortText = "",
+    timezone: Annotated[str, Form(max_length=20)] = "",
+    focus: LongText = "",
+    reasons: LongText = "",
+    contact_name: ShortText = "",
+    contact_role: ShortText = "",
+    contact_phone: Annotated[str, Form(max_length=30)] = "",
+    contact_email: Annotated[str, Form(max_length=254)] = "",
+    no_contact: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Correct a host partner: the fields changed on the form replace the recorded ones (its
+    code stays); the contact's fields merge with the recorded contact, or it is removed."""
+    check_form(request, who, csrf_token)
+    ctx = context_of(request)
+    lang = lang_of(request)
+    values = {
+        "host": host_code,
+        "agency": agency,
+        "unit": unit,
+        "city": city,
+        "province": province,
+        "timezone": timezone,
+        "focus": focus,
+        "reasons": reasons,
+        "contact_name": contact_name,
+        "contact_role": contact_role,
+        "contact_phone": contact_phone,
+        "contact_email": contact_email,
+        "no_contact": no_contact,
+    }
+
+    def run() -> str:
+        host = _current_host(request, code, who, host_code)
+        lines = tuple(r.strip() for r in reasons.splitlines() if r.strip())
+        if host is None:
+            cmd = ChangeHost(actor_id=who.person_id, cohort_code=code, code=host_code)
+        else:
+            contact = host.contact or Contact(name="")
+            zone = normalise_timezone(timezone) if timezone.strip() else host.timezone
+            cmd = ChangeHost(
+                actor_id=who.person_id,
+                cohort_code=code,
+                code=host_code,
+                agency=_changed(agency, host.agency),
+                unit=_changed(unit, host.unit),
+                city=_changed(city, host.city),
+                timezone=None if zone == host.timezone else timezone,
+                province=_changed(province, host.province),
+                focus=_changed(focus, host.focus),
+                reasons=None if lines == tuple(host.reasons) else lines,
+                contact_name=_changed(contact_name, contact.name),
+                contact_role=_changed(contact_role, contact.role),
+                contact_phone=_changed(contact_phone, contact.phone or ""),
+                contact_email=_changed(contact_email, contact.email or ""),
+                clear_contact=bool(no_contact) and host.contact is not None,
+            )
+        changed = ctx.patok.planning.change_host(cmd)
+        return text("plan.done.host_changed", lang, code=changed.code)
+
+    return _write(
+        request, code, who, run, failed="host_change", values=values, anchor=f"host-{host_code}"
+    )
+
+
+@router.post("/cohorts/{code}/benchmarking/hosts/{host_code}/remove")
+def remove_host(
+    request: Request, code: str, host_code: str, who: SignedIn, csrf_token: Csrf = ""
+) -> Response:
+    """Remove a host partner no lesson and no visit's agenda refers to (refused naming them)."""
+    check_form(request, who, csrf_token)
+    ctx = context_of(request)
+    lang = lang_of(request)
+
+    def run() -> str:
+        removed = ctx.patok.planning.remove_host(
+            RemoveHost(actor_id=who.person_id, cohort_code=code, code=host_code)
+        )
+        return text("plan.done.host_removed", lang, code=removed.code)
+
+    return _write(request, code, who, run, failed="host_remove", values={}, anchor="hosts")
 
 
 @router.post("/cohorts/{code}/benchmarking/groups")
@@ -444,6 +565,123 @@ def plan_visit(
         return _done(outcome, "plan.done.visit", lang, code=spec.code)
 
     return _write(request, code, who, run, failed="visit", values=values, anchor="visits")
+
+
+def _current_visit(request: Request, code: str, who: Principal, visit_code: str) -> Visit | None:
+    """The cohort's visit with this code, as planned (None if there is none: the service then
+    names the ones there are)."""
+    visits = context_of(request).patok.planning.overview(code, who.person_id).visits
+    return next((v for v in visits if v.code == visit_code), None)
+
+
+@router.post("/cohorts/{code}/benchmarking/visits/{visit_code}/change")
+def change_visit(
+    request: Request,
+    code: str,
+    visit_code: str,
+    who: SignedIn,
+    csrf_token: Csrf = "",
+    date_from: Day = "",
+    date_to: Day = "",
+    host_agency: ShortText = "",
+    city: ShortText = "",
+    timezone: Annotated[str, Form(max_length=20)] = "",
+    note: LongText = "",
+    add_groups: Many = None,
+    remove_groups: Many = None,
+    add_participants: Many = None,
+    remove_participants: Many = None,
+    add_companions: Many = None,
+    remove_companions: Many = None,
+) -> Response:
+    """Change a visit: the days, place, zone or note changed on the form; groups booked or
+    released (their members join or leave with them); single participants and companions.
+    New days that are weekends or holidays at the host come back as warnings."""
+    check_form(request, who, csrf_token)
+    ctx = context_of(request)
+    lang = lang_of(request)
+    values = {
+        "visit": visit_code,
+        "date_from": date_from,
+        "date_to": date_to,
+        "host_agency": host_agency,
+        "city": city,
+        "timezone": timezone,
+        "note": note,
+        "add_groups": list(add_groups or []),
+        "remove_groups": list(remove_groups or []),
+        "add_participants": list(add_participants or []),
+        "remove_participants": list(remove_participants or []),
+        "add_companions": list(add_companions or []),
+        "remove_companions": list(remove_companions or []),
+    }
+
+    def run() -> str:
+        visit = _current_visit(request, code, who, visit_code)
+        start = parse_day(date_from, "plan.f.from")
+        end = parse_day(date_to, "plan.f.to")
+        zone = normalise_timezone(timezone) if timezone.strip() else None
+        outcome = ctx.patok.planning.change_visit(
+            ChangeVisit(
+                actor_id=who.person_id,
+                cohort_code=code,
+                code=visit_code,
+                start=None if visit is not None and start == visit.start_date else start,
+                end=None if visit is not None and end == visit.end_date else end,
+                host_agency=host_agency
+                if visit is None
+                else _changed(host_agency, visit.host_agency),
+                city=city if visit is None else _changed(city, visit.city),
+                timezone=None
+                if not timezone.strip() or (visit is not None and zone == visit.timezone)
+                else timezone,
+                note=note if visit is None else _changed(note, visit.note),
+                add_groups=tuple(add_groups or ()),
+                remove_groups=tuple(remove_groups or ()),
+                add_participants=tuple(add_participants or ()),
+                remove_participants=tuple(remove_participants or ()),
+                add_companions=tuple(add_companions or ()),
+                remove_companions=tuple(remove_companions or ()),
+            )
+        )
+        v = outcome.visit
+        return _done(
+            outcome,
+            "plan.done.visit_changed",
+            lang,
+            code=v.code,
+            start=f"{v.start_date:%d-%m-%Y}",
+            end=f"{v.end_date:%d-%m-%Y}",
+            n=len(v.participant_ids),
+        )
+
+    return _write(
+        request, code, who, run, failed="visit_change", values=values, anchor=f"visit-{visit_code}"
+    )
+
+
+@router.post("/cohorts/{code}/benchmarking/visits/{visit_code}/cancel")
+def cancel_visit(
+    request: Request,
+    code: str,
+    visit_code: str,
+    who: SignedIn,
+    csrf_token: Csrf = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Cancel a visit that has not ended, with a reason (the audit log keeps what it was)."""
+    check_form(request, who, csrf_token)
+    ctx = context_of(request)
+    lang = lang_of(request)
+    values = {"visit": visit_code, "reason": reason}
+
+    def run() -> str:
+        outcome = ctx.patok.planning.cancel_visit(
+            CancelVisit(actor_id=who.person_id, cohort_code=code, code=visit_code, reason=reason)
+        )
+        return text("plan.done.visit_cancelled", lang, code=outcome.visit.code)
+
+    return _write(request, code, who, run, failed="visit_cancel", values=values, anchor="visits")
 
 
 @router.post("/cohorts/{code}/benchmarking/visits/{visit_code}/agenda")

@@ -1,8 +1,10 @@
 """The cohort's benchmarking reports as a page and as downloads, and a participant's printable
 record: the traceability table (host practice → lesson → adoption decision → milestone →
 status) and the host-partner report (what each host taught, how many projects adopted or adapted
-it) as CSV, XLSX or printable HTML; the record as HTML or PDF — the same files as the CLI's
-``patok export trace|hosts|record``, in the page's language.
+it; a table per host partner and one per practice) as CSV, XLSX or printable HTML; the record as
+HTML, PDF, CSV or XLSX — the same files as the CLI's ``patok export trace|hosts|record``, in the
+page's language. The host report's XLSX holds both tables as sheets and its HTML shows both;
+CSV gives one table a file (``hosts.csv``, ``practices.csv``).
 
 The reports are read through :attr:`Patok.reports`, which applies the policy (cohort reports for
 the cohort's staff, a record for whoever may see the project). Printable HTML is served inline
@@ -39,7 +41,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HTML = "text/html; charset=utf-8"
 PDF = "application/pdf"
 TABLE_FORMATS = {"csv": CSV, "xlsx": XLSX, "html": HTML}
-RECORD_FORMATS = {"html": HTML, "pdf": PDF}
+RECORD_FORMATS = {"html": HTML, "pdf": PDF, "csv": CSV, "xlsx": XLSX}
+PRACTICE_FORMATS = {"csv": CSV}
+"""The per-practice table alone comes as CSV (XLSX and HTML hold it with the per-host one)."""
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
 
 
@@ -100,6 +104,27 @@ def reports_page(request: Request, code: str, who: SignedIn) -> Response:
     )
 
 
+def _hosts_file(report_fmt: str, fmt: str, request: Request, code: str, who: Principal) -> Response:
+    """The host-partner report as a file: both tables (XLSX sheets, HTML sections), or the one
+    CSV table ``report_fmt`` names (``hosts`` or ``practices``)."""
+    from adapters.exports.html import sheets_page
+    from adapters.exports.tables import host_sections, host_sheets, to_csv, to_xlsx
+
+    lang = lang_of(request)
+    report = context_of(request).patok.reports.hosts(code, who.person_id)
+    cohort = report.cohort
+    filename = f"{report_fmt}-{cohort.code}.{fmt}"
+    if fmt == "csv":
+        sections = dict(host_sections(report, lang))
+        key = "practices_section" if report_fmt == "practices" else "hosts_section"
+        return download(to_csv(sections[key]), fmt, CSV, filename)
+    if fmt == "xlsx":
+        book = to_xlsx(host_sheets(report, lang), f"{cohort.code}: hosts")
+        return download(book, fmt, XLSX, filename)
+    page = sheets_page(host_sections(report, lang), cohort, report.generated_at, "hosts_title", lang)
+    return download(page, fmt, HTML, filename)
+
+
 def _sheet_file(
     sheet: Sheet,
     cohort: Cohort,
@@ -142,28 +167,25 @@ def trace_download(request: Request, code: str, fmt: str, who: SignedIn) -> Resp
 
 @router.get("/cohorts/{code}/reports/hosts.{fmt}")
 def hosts_download(request: Request, code: str, fmt: str, who: SignedIn) -> Response:
-    """The host-partner report as CSV, XLSX or printable HTML."""
-    from adapters.exports.tables import host_sheet
+    """The host-partner report: XLSX with a sheet per host partner and one per practice,
+    printable HTML with both tables, or CSV one row per host partner."""
+    return _hosts_file("hosts", _format(fmt, TABLE_FORMATS), request, code, who)
 
-    chosen = _format(fmt, TABLE_FORMATS)
-    lang = lang_of(request)
-    report = context_of(request).patok.reports.hosts(code, who.person_id)
-    return _sheet_file(
-        host_sheet(report, lang),
-        report.cohort,
-        report.generated_at,
-        chosen,
-        "hosts",
-        "hosts_title",
-        lang,
-    )
+
+@router.get("/cohorts/{code}/reports/practices.{fmt}")
+def practices_download(request: Request, code: str, fmt: str, who: SignedIn) -> Response:
+    """The host-partner report's second table as CSV: one row per practice a host taught, with
+    the lessons drawn from it and what was decided on them."""
+    return _hosts_file("practices", _format(fmt, PRACTICE_FORMATS), request, code, who)
 
 
 @router.get("/projects/{project_id}/record.{fmt}")
 def record_download(request: Request, project_id: Id, fmt: str, who: SignedIn) -> Response:
-    """A participant's printable benchmarking and seminar record, as HTML or PDF."""
+    """A participant's benchmarking and seminar record: printable as HTML or PDF, or as a table
+    (one row per entry) in CSV or XLSX."""
     from adapters.exports.html import record_page
     from adapters.exports.pdf import record_pdf
+    from adapters.exports.tables import record_sheet, to_csv, to_xlsx
 
     chosen = _format(fmt, RECORD_FORMATS)
     lang = lang_of(request)
@@ -171,4 +193,9 @@ def record_download(request: Request, project_id: Id, fmt: str, who: SignedIn) -
     filename = f"record-{project_id}-{record.participant.nip}.{chosen}"
     if chosen == "pdf":
         return download(record_pdf(record, lang), chosen, PDF, filename)
+    if chosen == "csv":
+        return download(to_csv(record_sheet(record, lang)), chosen, CSV, filename)
+    if chosen == "xlsx":
+        title = f"{record.cohort.code}: {record.participant.name}"
+        return download(to_xlsx([record_sheet(record, lang)], title), chosen, XLSX, filename)
     return download(record_page(record, lang), chosen, HTML, filename)
