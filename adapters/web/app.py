@@ -246,7 +246,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _handlers(app)
     _plain_routes(app)
-    app.add_middleware(IdempotencyMiddleware, store=lambda: store)
+    app.add_middleware(IdempotencyMiddleware, store=lambda: store, verify=auth.may_write)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_mb * 1024 * 1024)
     app.add_middleware(SecurityHeaders)
     return app

@@ -22,11 +22,14 @@ from itsdangerous import (
     TimestampSigner,
     URLSafeTimedSerializer,
 )
+from starlette.concurrency import run_in_threadpool
+from starlette.types import Scope
 
 from adapters.bootstrap import Patok
 from adapters.settings import Settings
+from adapters.web.idempotency import body_receive
 from adapters.web.problems import HttpProblem
-from domain.errors import AuthenticationFailed
+from domain.errors import AuthenticationFailed, DomainError
 from states.accounts import Principal
 
 SESSION_COOKIE = "patok_session"
@@ -168,6 +171,24 @@ class WebAuth:
         expected = principal.csrf_token or ""
         if not given or not hmac.compare_digest(given, expected):
             raise csrf_failed()
+
+    async def may_write(self, scope: Scope, body: bytes) -> bool:
+        """Whether a write request, its ``body`` already read, would pass :meth:`require` and
+        :meth:`check_write` now (CSRF from the header or the form's field); the principal
+        resolved here stays on the request's state for the app to reuse."""
+        request = Request(scope, body_receive(body))
+        try:
+            principal = await run_in_threadpool(self.require, request)
+            csrf = request.headers.get(CSRF_HEADER)
+            content_type = request.headers.get("content-type", "")
+            if principal.session_id is not None and not csrf and "form" in content_type:
+                form = await request.form()
+                csrf = str(form.get(CSRF_FIELD) or "")
+                await form.close()
+            self.check_write(request, principal, csrf)
+        except (HttpProblem, DomainError):
+            return False
+        return True
 
 
 def csrf_failed() -> HttpProblem:

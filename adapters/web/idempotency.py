@@ -7,7 +7,14 @@ digest of the request (method, path, query, content type, body) and a short leas
   (``Idempotent-Replayed: true``), and nothing runs again;
 * the same key with a different request → 422 (``idempotency_mismatch``);
 * the same key while the first request still runs → 409 (``idempotency_in_progress``);
-* a 5xx, a 401 or a 429 is not stored: the claim is released so the request can be retried.
+* a 5xx, a 401 or a 429 is not stored: the claim is released so the request can be retried;
+* an answer marked ``Cache-Control: no-store`` (one that shows a secret once: a new API token, a
+  temporary password) is recorded as answered but its body is never kept: a replay gets 409
+  (``idempotency_not_replayable``), so no secret lies in the database in plain text.
+
+Nothing is claimed or replayed for a request whose credential no longer holds (a session that
+has ended, a revoked token) or whose CSRF token is wrong: such a request goes on to the app,
+which refuses it, so a replay never hands an answer to a caller who could not send the request.
 
 Keys are scoped to the credential that sent them (the API token or the session), so nobody can
 read another client's stored answer, and kept for :data:`KEEP`. If a process dies between running
@@ -19,7 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
@@ -39,6 +46,10 @@ LEASE = timedelta(seconds=60)
 KEEP = timedelta(hours=24)
 _TABLE = cast(Table, IdempotencyKeyRow.__table__)
 _NOT_STORED = frozenset({401, 429})
+NO_STORE = "no-store"
+"""The ``Cache-Control`` of an answer that shows a secret once: never cached, never kept here."""
+WITHHELD = "patok/withheld"
+"""The media type stored for an answer whose body was not kept (it showed a secret once)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,11 +172,20 @@ def _problem(status: int, code: str, message_id: str, message_en: str, lang: str
 
 
 class IdempotencyMiddleware:
-    """Applies :class:`IdempotencyStore` to every POST that carries an ``Idempotency-Key``."""
+    """Applies :class:`IdempotencyStore` to every POST that carries an ``Idempotency-Key``.
 
-    def __init__(self, app: ASGIApp, store: Callable[[], IdempotencyStore | None]) -> None:
+    ``verify(scope, body)`` says whether the request's credential and CSRF token hold now; only
+    then is the key claimed or its answer replayed."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        store: Callable[[], IdempotencyStore | None],
+        verify: Callable[[Scope, bytes], Awaitable[bool]],
+    ) -> None:
         self.app = app
         self._store = store
+        self._verify = verify
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Claim the key, replay or refuse, or run the request and store its answer."""
@@ -205,7 +225,20 @@ class IdempotencyMiddleware:
             bytes(body),
         ):
             digest.update(len(part).to_bytes(8, "big") + part)
+        if not await self._verify(scope, bytes(body)):
+            await self.app(scope, body_receive(bytes(body)), send)
+            return
         claim = await run_in_threadpool(store.claim, principal, key, digest.hexdigest())
+        if claim.outcome == "replay" and claim.media_type == WITHHELD:
+            await _send(send, 409, _problem(
+                409, "idempotency_not_replayable",
+                "Permintaan dengan Idempotency-Key ini sudah dijalankan; jawabannya memuat rahasia "
+                "yang hanya ditampilkan sekali dan tidak disimpan",
+                "The request with this Idempotency-Key was already carried out; its answer held a "
+                "secret shown only once, which is not kept",
+                lang,
+            ), PROBLEM_MEDIA_TYPE)
+            return
         if claim.outcome == "replay":
             await _send(
                 send, claim.status, claim.body, claim.media_type, [(b"idempotent-replayed", b"true")]
@@ -237,41 +270,51 @@ class IdempotencyMiddleware:
         principal: str,
         key: str,
     ) -> None:
-        sent = False
-
-        async def replay_receive() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return {"type": "http.disconnect"}
-
         status = 0
         media_type = ""
+        withheld = False
         chunks: list[bytes] = []
 
         async def capture(message: Message) -> None:
-            nonlocal status, media_type
+            nonlocal status, media_type, withheld
             if message["type"] == "http.response.start":
                 status = int(message["status"])
                 for name, value in message.get("headers", []):
                     if name.lower() == b"content-type":
                         media_type = value.decode("latin-1")
+                    elif name.lower() == b"cache-control" and b"no-store" in value.lower():
+                        withheld = True
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
             await send(message)
 
         try:
-            await self.app(scope, replay_receive, capture)
+            await self.app(scope, body_receive(body), capture)
         except BaseException:
             await run_in_threadpool(store.release, principal, key)
             raise
         if status >= 500 or status in _NOT_STORED or status == 0:
             await run_in_threadpool(store.release, principal, key)
+        elif withheld:
+            await run_in_threadpool(store.complete, principal, key, status, WITHHELD, b"")
         else:
             await run_in_threadpool(
                 store.complete, principal, key, status, media_type, b"".join(chunks)
             )
+
+
+def body_receive(body: bytes) -> Receive:
+    """A ``receive`` that hands on a body already read, then a disconnect."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
 
 
 async def _send(

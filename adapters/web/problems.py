@@ -77,6 +77,10 @@ TITLES: dict[str, tuple[str, str]] = {
         "Permintaan dengan Idempotency-Key ini sedang diproses",
         "A request with this Idempotency-Key is still being processed",
     ),
+    "idempotency_not_replayable": (
+        "Jawaban dengan rahasia tidak diulang",
+        "An answer holding a secret is not replayed",
+    ),
     "password_change_required": ("Ganti kata sandi dulu", "Change your password first"),
     "read_only_token": ("Token hanya-baca", "Read-only token"),
     "token_not_allowed": ("Tidak untuk token API", "Not for API tokens"),

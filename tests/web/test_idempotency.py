@@ -146,3 +146,103 @@ def test_an_unusable_key_is_refused(world: World) -> None:
         f"/api/v1/projects/{world.projects['T2']}/approve", {}, headers={"Idempotency-Key": "x" * 201}
     )
     assert response.status_code == 422 and response.json()["code"] == "invalid_input"
+
+
+def _stored_answers(world: World) -> list[bytes]:
+    assert world.app.database is not None
+    with world.app.database.connect() as conn:
+        return [bytes(b or b"") for b in conn.execute(select(IdempotencyKeyRow.body)).scalars()]
+
+
+def test_a_new_token_secret_is_never_kept_for_replay_and_a_replay_issues_no_second_token(
+    world: World,
+) -> None:
+    kA = world.caller("kA")
+    body = {"cohort": "UJI-A", "name": "LMS"}
+    first = kA.post("/api/v1/tokens", body, headers={"Idempotency-Key": "token-1"})
+    assert first.status_code == 201 and first.headers["cache-control"] == "no-store"
+    secret = first.json()["token"]
+    assert all(secret.encode() not in stored for stored in _stored_answers(world))
+    before = world.snapshot()
+    again = kA.post("/api/v1/tokens", body, headers={"Idempotency-Key": "token-1"})
+    assert again.status_code == 409
+    assert again.json()["code"] == "idempotency_not_replayable"
+    assert secret not in again.text
+    assert world.snapshot() == before
+
+
+def test_a_temporary_password_is_never_kept_for_replay_from_the_api_or_the_page(
+    world: World,
+) -> None:
+    kA = world.caller("kA")
+    path = f"/api/v1/people/{world.ids['p1']}/password-reset"
+    first = kA.post(path, headers={"Idempotency-Key": "reset-1"})
+    assert first.status_code == 200
+    temporary = first.json()["temporary_password"]
+    again = kA.post(path, headers={"Idempotency-Key": "reset-1"})
+    assert again.status_code == 409 and again.json()["code"] == "idempotency_not_replayable"
+    page = kA.client.post(
+        f"/cohorts/UJI-A/members/{world.ids['p2']}/reset",
+        data={"csrf_token": kA.csrf},
+        headers={"Idempotency-Key": "reset-page-1"},
+    )
+    assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
+    shown = page.text
+    stored = _stored_answers(world)
+    assert len(stored) == 2
+    assert all(temporary.encode() not in s and b"secret" not in s for s in stored)
+    assert "secret" in shown  # the page did show it, once
+
+
+def test_a_replay_after_logout_is_refused_as_unauthenticated_not_answered(world: World) -> None:
+    m1 = world.caller("m1")
+    path = f"/api/v1/projects/{world.projects['T2']}/approve"
+    assert m1.post(path, {}, headers={"Idempotency-Key": "late-1"}).status_code == 200
+    logged_out = m1.client.post("/logout", data={"csrf_token": m1.csrf}, follow_redirects=False)
+    assert logged_out.status_code == 303
+    cookie = world.callers["m1"].client.cookies
+    replay = TestClient(world.web)
+    for name, value in cookie.items():
+        replay.cookies.set(name, value)
+    stolen = Caller(replay, m1.csrf).post(path, {}, headers={"Idempotency-Key": "late-1"})
+    assert stolen.status_code == 401 and "idempotent-replayed" not in stolen.headers
+
+
+def test_a_replay_without_the_sessions_csrf_token_is_refused_not_answered(world: World) -> None:
+    m1 = world.caller("m1")
+    path = f"/api/v1/projects/{world.projects['T2']}/approve"
+    assert m1.post(path, {}, headers={"Idempotency-Key": "csrf-1"}).status_code == 200
+    forged = m1.client.post(
+        path, json={}, headers={"Idempotency-Key": "csrf-1", "X-CSRF-Token": "forged"}
+    )
+    assert forged.status_code == 403 and forged.json()["code"] == "csrf_failed"
+    assert "idempotent-replayed" not in forged.headers
+
+
+def test_a_replay_with_a_revoked_token_is_refused_not_answered(world: World) -> None:
+    issued = world.caller("kA").post("/api/v1/tokens", {"cohort": "UJI-A", "name": "LMS"})
+    lms = Caller(world.anonymous(), None, bearer=issued.json()["token"])
+    path = f"/api/v1/projects/{world.projects['p2']}/withdraw"
+    assert lms.post(path, {"reason": "Mutasi"}, headers={"Idempotency-Key": "w-1"}).status_code == 200
+    token_id = issued.json()["record"]["id"]
+    assert world.caller("kA").post(f"/api/v1/tokens/{token_id}/revoke").status_code == 200
+    replay = lms.post(path, {"reason": "Mutasi"}, headers={"Idempotency-Key": "w-1"})
+    assert replay.status_code == 401 and "idempotent-replayed" not in replay.headers
+
+
+def test_a_page_form_replayed_with_its_key_is_answered_once(world: World) -> None:
+    m1 = world.caller("m1")
+    before = _audit(world)
+    form = {"csrf_token": m1.csrf, "decision": "approve", "comment": "Setuju"}
+    path = f"/projects/{world.projects['T2']}/decide"
+    key = {"Idempotency-Key": "page-1"}
+    first = m1.client.post(path, data=form, headers=key, follow_redirects=False)
+    again = m1.client.post(path, data=form, headers=key, follow_redirects=False)
+    assert first.status_code == again.status_code == 303
+    assert again.headers["idempotent-replayed"] == "true"
+    assert _audit(world) == before + 1
+    forged = m1.client.post(
+        path, data={**form, "csrf_token": "forged"}, headers=key, follow_redirects=False
+    )
+    assert forged.status_code == 403  # refused as a forged form, not compared with the key's
+    assert _audit(world) == before + 1

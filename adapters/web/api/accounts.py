@@ -25,6 +25,7 @@ from adapters.web.api.schemas import (
     token_out,
 )
 from adapters.web.context import WebContext
+from adapters.web.idempotency import NO_STORE
 from adapters.web.problems import HttpProblem
 from domain.model import Person
 from states.accounts import Principal
@@ -111,10 +112,14 @@ def add_person(body: PersonIn, ctx: Ctx, who: Writer) -> PersonOut:
 
 
 @router.post("/people/{person_id}/password-reset", response_model=PasswordResetOut)
-def reset_password(person_id: Id, ctx: Ctx, who: Writer) -> PasswordResetOut:
-    """A coordinator gives a member of one of their cohorts a temporary password (shown once);
-    the member's sessions end and they must choose a new password at their next login."""
+def reset_password(
+    person_id: Id, ctx: Ctx, who: Writer, response: Response
+) -> PasswordResetOut:
+    """A coordinator gives a member of one of their cohorts a temporary password (shown once,
+    never replayed for an ``Idempotency-Key``); the member's sessions end and they must choose a
+    new password at their next login."""
     people_only(who)
+    response.headers["Cache-Control"] = NO_STORE
     temporary = ctx.patok.accounts.reset_password(who.person_id, person_id)
     return PasswordResetOut(person_id=person_id, temporary_password=temporary)
 
@@ -133,10 +138,12 @@ def list_tokens(
 
 
 @router.post("/tokens", response_model=TokenIssued, status_code=201)
-def issue_token(body: TokenIn, ctx: Ctx, who: Writer) -> TokenIssued:
+def issue_token(body: TokenIn, ctx: Ctx, who: Writer, response: Response) -> TokenIssued:
     """Issue a token acting for the caller inside one cohort they coordinate; its secret is in
-    this response only (it is stored hashed)."""
+    this response only (it is stored hashed, and the answer is never replayed for an
+    ``Idempotency-Key``)."""
     people_only(who)
+    response.headers["Cache-Control"] = NO_STORE
     secret, record = ctx.patok.accounts.issue_token(
         who.person_id, body.cohort, body.name, read_only=body.read_only
     )

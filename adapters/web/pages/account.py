@@ -16,6 +16,7 @@ from adapters.web.pages.common import (
     context_of,
     redirect,
     render,
+    render_secret,
     signed_in,
 )
 from adapters.web.texts import text
@@ -110,13 +111,8 @@ def issue_token(
         )
     except DomainError as err:
         return redirect(request, "/account", "error", err.text(lang))
-    return render(
-        request,
-        "secret.html",
-        heading=text("tokens.title", lang),
-        intro=text("tokens.issued", lang),
-        secret=secret,
-        back="/account",
+    return render_secret(
+        request, text("tokens.title", lang), text("tokens.issued", lang), secret, "/account"
     )
 
 

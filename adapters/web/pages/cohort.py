@@ -20,6 +20,7 @@ from adapters.web.pages.common import (
     context_of,
     redirect,
     render,
+    render_secret,
     safe_next,
     signed_in,
 )
@@ -228,11 +229,10 @@ def reset_member_password(
         return redirect(request, f"/cohorts/{code}/members", "error", err.text(lang))
     with ctx.patok.engine.unit_of_work() as uow:
         person = uow.people.get(person_id)
-    return render(
+    return render_secret(
         request,
-        "secret.html",
-        heading=text("members.reset", lang),
-        intro=text("members.reset_done", lang, name=person.name),
-        secret=temporary,
-        back=f"/cohorts/{code}/members",
+        text("members.reset", lang),
+        text("members.reset_done", lang, name=person.name),
+        temporary,
+        f"/cohorts/{code}/members",
     )

@@ -19,6 +19,7 @@ from adapters.cli.render import local
 from adapters.i18n import Lang, label, state_label
 from adapters.web.auth import PASSWORD_PATHS
 from adapters.web.context import WebContext, web
+from adapters.web.idempotency import NO_STORE
 from adapters.web.lang import lang_of
 from adapters.web.problems import HttpProblem
 from adapters.web.texts import event_label, text
@@ -69,6 +70,14 @@ def signed_in(request: Request) -> Principal:
 def check_form(request: Request, principal: Principal, csrf_token: str) -> None:
     """Refuse a form without the session's CSRF token."""
     web(request).auth.check_write(request, principal, csrf_token)
+
+
+def render_secret(request: Request, heading: str, intro: str, secret: str, back: str) -> HTMLResponse:
+    """The page that shows a secret once (a token, a temporary password): never cached, and
+    never kept for an ``Idempotency-Key`` replay."""
+    page = render(request, "secret.html", heading=heading, intro=intro, secret=secret, back=back)
+    page.headers["Cache-Control"] = NO_STORE
+    return page
 
 
 def render(
