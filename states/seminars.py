@@ -237,6 +237,9 @@ class Seminars:
                     )
                 elif found is not None:
                     chosen = found[0]
+            same_kind = {
+                s.id for s in uow.seminars.sessions(cohort.id) if s.kind is session.kind
+            } - {session.id}
             projects: list[int] = []
             for ref in cmd.participants:
                 pid = index.project(ref, ("participants", "participants"), problems)
@@ -247,6 +250,19 @@ class Seminars:
                         (ref, ref),
                         f"{index.participant_name(pid)} sudah terjadwal di sesi {session.id}",
                         f"{index.participant_name(pid)} is already in session {session.id}",
+                    )
+                    continue
+                elsewhere = [e for e in uow.seminars.entries_of([pid]) if e.session_id in same_kind]
+                if elsewhere:
+                    kind_id, kind_en = (k.lower() for k in KIND_LABELS[session.kind.value])
+                    problems.add(
+                        (ref, ref),
+                        f"{index.participant_name(pid)} sudah terjadwal di sesi "
+                        f"{elsewhere[0].session_id} ({kind_id}); satu peserta satu {kind_id} — "
+                        "nilai ulang hanya melalui remediasi",
+                        f"{index.participant_name(pid)} is already in session "
+                        f"{elsewhere[0].session_id} ({kind_en}); one {kind_en} per participant — "
+                        "a re-grade only through the remediation",
                     )
                     continue
                 projects.append(pid)

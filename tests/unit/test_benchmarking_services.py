@@ -928,6 +928,29 @@ def test_kurang_memuaskan_opens_a_remediation_and_withholds_the_certificate_unti
     assert record.remediations[0].status is RemediationStatus.PASSED
 
 
+def test_a_participant_graded_in_one_session_cannot_be_graded_again_in_another_of_that_kind(
+    bench: Bench,
+) -> None:
+    """The cap on a re-grade holds: a second design seminar is not a way round the remediation."""
+    sid = scheduled(bench)
+    for who in ("x1", "m1", "c1"):
+        score(bench, sid, who, 55)
+    assert grade(bench, sid).remediation_id is not None  # type: ignore[attr-defined]
+    second = session(bench, "x1", "x2")
+    before = bench.app.seminars.sessions(COHORT, bench.ids["k"])
+    error = refuses(bench, ValidationFailed, bench.app.seminars.schedule, ScheduleSeminar(actor_id=bench.ids["k"], session_id=second, participants=("p1@uji.go.id", "p2@uji.go.id")))  # fmt: skip
+    assert (
+        f"Uji P1 is already in session {sid} (design seminar); one design seminar per "
+        "participant — a re-grade only through the remediation" in error.message_en
+    )
+    assert bench.app.seminars.sessions(COHORT, bench.ids["k"]) == before  # p2 not added either
+    final = session(bench, "x1", "x2", kind=SeminarKind.FINAL)
+    done = bench.app.seminars.schedule(
+        ScheduleSeminar(actor_id=bench.ids["k"], session_id=final, participants=("p1@uji.go.id",))
+    )
+    assert [e.project_id for e in done.entries] == [bench.projects["p1"]]
+
+
 def test_a_failed_regrade_fails_the_participant(bench: Bench) -> None:
     sid = scheduled(bench)
     for who in ("x1", "m1", "c1"):
