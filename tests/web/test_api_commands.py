@@ -185,6 +185,40 @@ def test_a_cohort_is_created_and_its_roster_imported_all_or_nothing(world: World
     }
 
 
+def test_the_head_of_the_organising_agency_is_named_at_creation_or_later_and_shown(
+    world: World,
+) -> None:
+    k = world.caller("kA")
+    created = k.post(
+        "/api/v1/cohorts",
+        {
+            "code": "UJI-H",
+            "name": "Angkatan uji H",
+            "programme": "PKP",
+            "organiser": "BPSDM Uji",
+            "timezone": "WIB",
+            "start_date": "2026-04-06",
+            "agency_head": "Kepala.BPSDM@Uji.go.id",
+        },
+    )
+    assert created.status_code == 201
+    assert created.json()["agency_head_email"] == "kepala.bpsdm@uji.go.id"
+    before = world.snapshot()
+    bad = _problem(k.post("/api/v1/cohorts/UJI-H/agency-head", {"email": "bukan alamat"}), 422, "invalid_input")
+    assert "not an e-mail address" in bad["messages"]["en"]  # type: ignore[index]
+    assert world.snapshot() == before
+    changed = k.post("/api/v1/cohorts/UJI-H/agency-head", {"email": "sekda@uji.go.id"})
+    assert changed.status_code == 200
+    assert changed.json()["agency_head_email"] == "sekda@uji.go.id"
+    listed = {c["code"]: c for c in k.get("/api/v1/cohorts").json()["items"]}
+    assert listed["UJI-H"]["agency_head_email"] == "sekda@uji.go.id"
+    assert listed[COHORT_A]["agency_head_email"] is None
+    with world.app.engine.unit_of_work() as uow:
+        cohort = uow.cohorts.by_code("UJI-H")
+        assert cohort.id is not None
+        assert uow.cohorts.agency_heads([cohort.id]) == {cohort.id: "sekda@uji.go.id"}
+
+
 def test_dead_letters_are_listed_and_sent_again_by_their_coordinator(world: World) -> None:
     listed = world.caller("kA").get("/api/v1/outbox/dead").json()
     assert [d["id"] for d in listed["items"]] == [world.dead_letter]

@@ -183,6 +183,13 @@ CASES: dict[str, Case] = {
             },
         ),
     ),
+    "name the head of the organising agency": Case(
+        frozenset({"kA"}),
+        _post(
+            lambda w: f"/api/v1/cohorts/{COHORT_A}/agency-head",
+            lambda w: {"email": "kepala.bpsdm@uji.go.id"},
+        ),
+    ),
     "list dead letters": Case(
         frozenset({"kA"}), _get(lambda w: f"/api/v1/outbox/dead?cohort={COHORT_A}")
     ),

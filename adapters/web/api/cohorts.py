@@ -1,4 +1,5 @@
-"""Cohorts: list, create, import a roster, the board, its progress, and the members."""
+"""Cohorts: list, create, name the head of the organising agency, import a roster, the board,
+its progress, and the members."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from fastapi import APIRouter, Query
 
 from adapters.web.api.deps import Ctx, Pages, Reader, Writer
 from adapters.web.api.schemas import (
+    AgencyHeadIn,
     BoardOut,
     CohortCreate,
     CohortOut,
@@ -33,14 +35,16 @@ router = APIRouter(tags=["cohorts"])
 def list_cohorts(ctx: Ctx, who: Reader, paging: Pages) -> Page[CohortOut]:
     """The cohorts the caller holds a role in (a token: its own cohort)."""
     with ctx.patok.engine.unit_of_work() as uow:
-        out = []
+        mine = []
         for c in uow.cohorts.all():
             assert c.id is not None
             if who.cohort_scope is not None and c.id != who.cohort_scope:
                 continue
             roles = sorted(r.value for r in uow.cohorts.roles_of(c.id, who.person_id))
             if roles:
-                out.append(cohort_out(c, roles))
+                mine.append((c, roles))
+    heads = ctx.patok.cohorts.agency_heads([c.id for c, _ in mine if c.id is not None])
+    out = [cohort_out(c, roles, heads.get(c.id or 0)) for c, roles in mine]
     return Page[CohortOut](**page(out, paging.limit, paging.offset))
 
 
@@ -63,9 +67,24 @@ def create_cohort(body: CohortCreate, ctx: Ctx, who: Writer) -> CohortOut:
             organiser=body.organiser,
             timezone=body.timezone,
             start_date=body.start_date,
-        )
+        ),
+        agency_head=body.agency_head,
     )
-    return cohort_out(cohort, ["coordinator"])
+    head = ctx.patok.cohorts.agency_heads([cohort.id or 0]).get(cohort.id or 0)
+    return cohort_out(cohort, ["coordinator"], head)
+
+
+@router.post("/cohorts/{code}/agency-head", response_model=CohortOut)
+def set_agency_head(code: str, body: AgencyHeadIn, ctx: Ctx, who: Writer) -> CohortOut:
+    """A coordinator names the head of the cohort's organising agency, whom the ladder's last
+    rung escalates to (recorded in the cohort's audit stream with the address it replaces)."""
+    ctx.scope_cohort(who, code)
+    stored = ctx.patok.cohorts.set_agency_head(who.person_id, code, body.email)
+    with ctx.patok.engine.unit_of_work() as uow:
+        cohort = uow.cohorts.by_code(code)
+        assert cohort.id is not None
+        roles = sorted(r.value for r in uow.cohorts.roles_of(cohort.id, who.person_id))
+    return cohort_out(cohort, roles, stored)
 
 
 @router.post("/cohorts/{code}/roster", response_model=RosterImported)

@@ -125,9 +125,12 @@ class CohortOut(_Out):
     start_date: date
     version: int
     roles: list[str]
+    agency_head_email: str | None = Field(
+        default=None, description="The head of the organising agency: the ladder's last rung"
+    )
 
 
-def cohort_out(c: Cohort, roles: list[str]) -> CohortOut:
+def cohort_out(c: Cohort, roles: list[str], agency_head: str | None = None) -> CohortOut:
     """A cohort as the API shows it."""
     return CohortOut(
         id=c.id or 0,
@@ -140,6 +143,7 @@ def cohort_out(c: Cohort, roles: list[str]) -> CohortOut:
         start_date=c.start_date,
         version=c.version,
         roles=roles,
+        agency_head_email=agency_head,
     )
 
 
@@ -155,6 +159,20 @@ class CohortCreate(BaseModel):
     organiser: str = Field(min_length=2, max_length=200)
     timezone: str = Field(description="Asia/Jakarta (WIB), Asia/Makassar (WITA), Asia/Jayapura (WIT)")
     start_date: date = Field(ge=date(2000, 1, 1), le=date(2099, 12, 31))
+    agency_head: str | None = Field(
+        default=None,
+        max_length=254,
+        description="E-mail of the head of the organising agency (the escalation ladder's "
+        "last rung); may be named later",
+    )
+
+
+class AgencyHeadIn(BaseModel):
+    """The head of a cohort's organising agency, by e-mail."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(min_length=3, max_length=254)
 
 
 class RosterImport(BaseModel):
