@@ -22,7 +22,7 @@ $(CHROMIUM):
 
 ## run: set up, load the demo cohort (seed 001) into the embedded SQLite database (var/), print its
 ## board, then serve: the web app and JSON API (http://127.0.0.1:8000), a local Prefect server
-## (var/prefect) with the flows on their schedules
+## (var/prefect) with the flows on their schedules, and e-mail kept as files in var/mail
 run: setup
 	$(BIN)/patok demo
 	$(BIN)/patok serve

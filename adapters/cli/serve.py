@@ -6,6 +6,10 @@ in Prefect's ephemeral mode scheduled runs never fire, so the server must be rea
 both answer, prints their URLs (and the demo logins, when the demo cohort is loaded), then
 registers and serves the deployments (sweep every 5 minutes, dispatch and events every minute,
 the daily digest) until Ctrl-C or SIGTERM, and stops every process it started.
+
+Without ``PATOK_SMTP_HOST`` it also starts a local mail sink (:mod:`adapters.notify.mail_sink`)
+and sends e-mail there: every message lands as a file under ``<data dir>/mail`` instead of
+ending as a dead letter for want of a server.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from types import FrameType
 import typer
 from sqlalchemy.engine import make_url
 
+from adapters.notify.mail_sink import MailSink
 from adapters.settings import Settings
 
 STARTUP_TIMEOUT_S = 120.0
@@ -164,10 +169,24 @@ def stop_process(process: subprocess.Popen[bytes], timeout: float = 20.0) -> Non
         pass
 
 
+def public_url_for(settings: Settings, host: str, port: int) -> str:
+    """Where the links in messages point: ``PATOK_PUBLIC_URL`` when it is set, else the web
+    app this service starts (loopback when it listens on every address)."""
+    if "public_url" in settings.model_fields_set:
+        return settings.public_url
+    link_host = "127.0.0.1" if host in ("", "0.0.0.0") else "::1" if host == "::" else host
+    if ":" in link_host:
+        link_host = f"[{link_host}]"
+    return f"http://{link_host}:{port}"
+
+
 def serve(settings: Settings, port: int, web_host: str | None = None, web_port: int | None = None) -> None:
-    """Run the service until Ctrl-C or SIGTERM."""
+    """Run the service until Ctrl-C or SIGTERM. Unless ``PATOK_PUBLIC_URL`` says otherwise, the
+    links in messages (sent by the web app and the flows alike) point at the web app started
+    here, on whatever host and port it was given."""
     server: subprocess.Popen[bytes] | None = None
     web: subprocess.Popen[bytes] | None = None
+    sink: MailSink | None = None
     api_url = os.environ.get("PREFECT_API_URL")
 
     def _stop(signum: int, frame: FrameType | None) -> None:
@@ -177,8 +196,18 @@ def serve(settings: Settings, port: int, web_host: str | None = None, web_port: 
     try:
         ui = (api_url or f"http://127.0.0.1:{port}/api").removesuffix("/api")
         host = web_host or settings.web_host
-        typer.echo(f"Menyalakan web / starting the web app on {host}:{web_port or settings.web_port} …")
-        web, web_url = start_web(settings, host, web_port or settings.web_port, ui)
+        web_port = web_port or settings.web_port
+        public_url = public_url_for(settings, host, web_port)
+        os.environ["PATOK_PUBLIC_URL"] = public_url  # for the web process and the flow runs
+        mail = f"SMTP {os.environ.get('PATOK_SMTP_HOST')}:{os.environ.get('PATOK_SMTP_PORT', 25)}"
+        if "PATOK_SMTP_HOST" not in os.environ:
+            sink = MailSink(settings.data_dir.resolve() / "mail")
+            sink.start()
+            os.environ["PATOK_SMTP_HOST"] = sink.host
+            os.environ["PATOK_SMTP_PORT"] = str(sink.port)
+            mail = f"{sink.directory}  (a local sink; set PATOK_SMTP_HOST for a real server)"
+        typer.echo(f"Menyalakan web / starting the web app on {host}:{web_port} …")
+        web, web_url = start_web(settings, host, web_port, ui)
         if not api_url:
             typer.echo(f"Menyalakan server Prefect / starting a Prefect server on port {port} …")
             server, api_url = start_prefect_server(settings.data_dir, port)
@@ -187,6 +216,8 @@ def serve(settings: Settings, port: int, web_host: str | None = None, web_port: 
             f"patok berjalan / patok is running\n"
             f"  web:          {web_url}/  (board, inbox, projects; Bahasa Indonesia / English)\n"
             f"  JSON API:     {web_url}/api/v1  (OpenAPI: {web_url}/api/v1/docs)\n"
+            f"  links:        {public_url}  (in messages; PATOK_PUBLIC_URL)\n"
+            f"  e-mail:       {mail}\n"
             f"  Prefect UI:   {ui}  (flow runs, deployments, events)\n"
             f"  Prefect API:  {api_url}\n"
             f"  database:     {make_url(settings.resolved_database_url()).render_as_string(hide_password=True)}\n"
@@ -205,4 +236,6 @@ def serve(settings: Settings, port: int, web_host: str | None = None, web_port: 
             stop_process(web)
         if server is not None:
             stop_process(server)
+        if sink is not None:
+            sink.stop()
         typer.echo("patok berhenti / patok stopped.")

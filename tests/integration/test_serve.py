@@ -1,5 +1,6 @@
 """`patok serve` against a real Prefect server: deployments registered with their schedules, a
-sweep run completes and publishes its artifact, the web app answers (the demo's printed login
+sweep run completes and publishes its artifact, a dispatch run delivers the demo's e-mail to the
+local mail sink (no SMTP server is configured), the web app answers (the demo's printed login
 works), and SIGTERM stops everything."""
 
 from __future__ import annotations
@@ -136,6 +137,23 @@ def test_serve_registers_the_scheduled_flows_runs_a_sweep_serves_the_web_and_sto
             f"{api}/artifacts/filter", {"artifacts": {"key": {"any_": ["patok-sweep"]}}}
         )
         assert artifacts and artifacts[0]["type"] == "table"
+        dispatch = next(d for d in deployments if d["name"] == "patok-dispatch")
+        sent = _api(
+            f"{api}/deployments/{dispatch['id']}/create_flow_run",
+            {"idempotency_key": f"test-dispatch-{port}"},
+        )
+        done = _wait(
+            "the dispatch run to finish",
+            lambda: (
+                (r := _api(f"{api}/flow_runs/{sent['id']}"))["state_type"]
+                in ("COMPLETED", "FAILED", "CRASHED")
+                and r
+            ),
+            120,
+        )
+        assert done["state_type"] == "COMPLETED"
+        mails = list((tmp_path / "data" / "mail").glob("*.eml"))  # no SMTP server was set
+        assert mails and b"X-Patok-Envelope-To: " in mails[0].read_bytes()
     finally:
         service.send_signal(signal.SIGTERM)
         try:
@@ -146,6 +164,8 @@ def test_serve_registers_the_scheduled_flows_runs_a_sweep_serves_the_web_and_sto
     assert service.returncode == 0, out.decode()[-2000:]
     assert b"patok is running" in out and b"patok stopped" in out
     assert f"web:          {web}/".encode() in out
+    assert f"links:        {web}  (in messages".encode() in out  # not the default port 8000
+    assert f"e-mail:       {tmp_path / 'data' / 'mail'}  (a local sink".encode() in out
     assert b"demo logins:" in out and b"password patok-demo-2018" in out
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{api}/health", timeout=2)
