@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters.bootstrap import Patok
+from adapters.web import openapi
 from adapters.web.api import (
     accounts,
     benchmarking,
@@ -246,6 +247,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     _handlers(app)
     _plain_routes(app)
+    openapi.install(app)
     app.add_middleware(IdempotencyMiddleware, store=lambda: store, verify=auth.may_write)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_mb * 1024 * 1024)
     app.add_middleware(SecurityHeaders)

@@ -242,6 +242,10 @@ def test_organisers_run_the_sweep_dispatch_digest_and_audit_check_and_no_one_els
     everything = k.get(f"/api/v1/escalations?cohort={COHORT_A}&kind=all&status=all").json()
     assert everything["total"] >= escalations["total"]
     assert set(k.post("/api/v1/digest", {"zone": "Asia/Jayapura"}).json()) == {"count"}
+    dispatched = k.post("/api/v1/dispatch").json()
+    assert set(dispatched) == {"sent", "retried", "dead", "claimed", "cancelled"}
+    assert dispatched["retried"] == dispatched["claimed"] > 0  # no SMTP server listens here
+    assert dispatched["cancelled"] == 1  # one queued notice went stale first: cancelled, not sent
     assert k.get("/api/v1/audit/verify").json()["intact"] is True
     for path in ("/api/v1/sweep", "/api/v1/dispatch", "/api/v1/digest"):
         _problem(world.caller("m1").post(path, {} if path.endswith("digest") else None), 403, "forbidden")

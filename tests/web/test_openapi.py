@@ -94,3 +94,29 @@ def test_generated_requests_get_no_server_error_and_only_documented_answers(
         headers={"Cookie": f"{SESSION_COOKIE}={cookie}", "X-CSRF-Token": kA.csrf or ""},
         checks=CHECKS,
     )
+
+
+def test_the_document_declares_problems_as_problem_json_the_idempotency_key_and_how_to_sign_in() -> None:
+    document = _document()
+    operations = [
+        (path, method, op)
+        for path, item in document["paths"].items()
+        for method, op in item.items()
+        if isinstance(op, dict)
+    ]
+    posts = [(path, op) for path, method, op in operations if method == "post"]
+    assert len(posts) > 40
+    for path, op in posts:
+        names = [p["name"] for p in op.get("parameters", [])]
+        assert names.count("Idempotency-Key") == 1, path
+    problems = 0
+    for path, _, op in operations:
+        for status, answer in op["responses"].items():
+            if int(status) >= 400:
+                assert set(answer["content"]) == {"application/problem+json"}, (path, status)
+                schema = answer["content"]["application/problem+json"]["schema"]
+                assert schema == {"$ref": "#/components/schemas/Problem"}
+                problems += 1
+    assert problems > 100
+    assert set(document["components"]["securitySchemes"]) == {"apiToken", "session", "csrf"}
+    assert document["security"] == [{"apiToken": []}, {"session": [], "csrf": []}]

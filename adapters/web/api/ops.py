@@ -43,7 +43,11 @@ def dispatch(ctx: Ctx, who: Writer) -> DispatchOut:
         ctx.patok.database, NotifySettings(), clock=ctx.patok.engine.clock.now
     ).drain()
     return DispatchOut(
-        sent=report.sent, retried=report.retried, dead=report.dead, claimed=report.claimed
+        sent=report.sent,
+        retried=report.retried,
+        dead=report.dead,
+        claimed=report.claimed,
+        cancelled=report.cancelled,
     )
 
 

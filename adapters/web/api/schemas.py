@@ -715,12 +715,14 @@ class SweepOut(_Out):
 
 
 class DispatchOut(_Out):
-    """What one dispatch sent."""
+    """What one dispatch did: rows claimed, and of those sent, scheduled for a retry, dead, or
+    cancelled as no longer worth sending (their alert resolved, their request decided)."""
 
     sent: int
     retried: int
     dead: int
     claimed: int
+    cancelled: int
 
 
 class DigestIn(BaseModel):
