@@ -203,6 +203,11 @@ class _Spec:
         """The location of field ``name`` (of the spec itself when it has none of its own)."""
         return self.where.get(name) or self.where.get("", ("", ""))
 
+    def at_item(self, name: str, item: str) -> Where:
+        """The location of one ``item`` of list field ``name`` (a participant, a group …), where
+        the source says; else the field's."""
+        return self.where.get(f"{name}:{item}") or self.at(name)
+
 
 @dataclass(frozen=True)
 class HostSpec(_Spec):
@@ -412,6 +417,23 @@ def visit_dates(spec: VisitSpec) -> tuple[date | None, date | None]:
 def agenda_outside(agenda: Iterable[AgendaItem], start: date, end: date) -> list[AgendaItem]:
     """The agenda items whose day falls outside ``start``..``end`` (new dates of a visit)."""
     return [item for item in agenda if not start <= item.day <= end]
+
+
+def observed_hosts(project_id: int, groups: Iterable[Group], visits: Iterable[Visit]) -> set[int]:
+    """The host partners a participant's project could have observed a practice at: the hosts
+    of their group, and those on the agenda of visits they are booked on (items for everyone or
+    for their group)."""
+    mine = [g for g in groups if project_id in g.member_ids]
+    group_ids = {g.id for g in mine}
+    hosts = {h for g in mine for h in g.host_ids}
+    for visit in visits:
+        if project_id in visit.participant_ids:
+            hosts |= {
+                item.host_id
+                for item in visit.agenda
+                if item.group_id is None or item.group_id in group_ids
+            }
+    return hosts
 
 
 def days_overlap(a_start: date, a_end: date, b_start: date, b_end: date) -> bool:

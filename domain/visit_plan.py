@@ -570,9 +570,11 @@ def _parse_csv(text: str, source: str, problems: Problems) -> BenchmarkPlan:
         ends = _time(cells.get("end"), at(line, "end"), problems)
         group = cells.get("group") or None
         if group:
-            visit["groups"][group] = None
-        visit["participants"].update(dict.fromkeys(_refs(cells.get("participants"))))
-        visit["companions"].update(dict.fromkeys(_refs(cells.get("companions"))))
+            visit["groups"].setdefault(group, line)
+        for ref in _refs(cells.get("participants")):
+            visit["participants"].setdefault(ref, line)
+        for ref in _refs(cells.get("companions")):
+            visit["companions"].setdefault(ref, line)
         if day is not None:
             visit["agenda"].append(
                 AgendaSpec(
@@ -613,9 +615,12 @@ def _parse_csv(text: str, source: str, problems: Problems) -> BenchmarkPlan:
                     "participants": at(first, "participants"),
                     "companions": at(first, "companions"),
                     "groups": at(first, "group"),
-                    "city": at(first, "city"),
-                    "timezone": at(first, "timezone"),
+                    "city": at(seen.get("city", ("", first))[1], "city"),
+                    "timezone": at(seen.get("timezone", ("", first))[1], "timezone"),
                     "host": at(first, "host"),
+                    **{f"participants:{r}": at(n, "participants") for r, n in v["participants"].items()},
+                    **{f"companions:{r}": at(n, "companions") for r, n in v["companions"].items()},
+                    **{f"groups:{g}": at(n, "group") for g, n in v["groups"].items()},
                 },
             )
         )

@@ -306,16 +306,18 @@ class _Check:
             participants: dict[int, None] = {}
             booked_groups: list[str] = []
             for code in dict.fromkeys(spec.groups):
-                if self.group(code, spec.at("groups")):
+                if self.group(code, spec.at_item("groups", code)):
                     participants.update(dict.fromkeys(self.members_of(code)))
                     booked_groups.append(code)
             for ref in spec.participants:
-                pid = self.index.project(ref, spec.at("participants"), self.problems)
+                pid = self.index.project(ref, spec.at_item("participants", ref), self.problems)
                 if pid is not None:
                     participants[pid] = None
             companions: dict[int, str] = {}
             for ref in spec.companions:
-                staff = self.index.staff(ref, spec.at("companions"), self.problems, COMPANION_ROLES)
+                staff = self.index.staff(
+                    ref, spec.at_item("companions", ref), self.problems, COMPANION_ROLES
+                )
                 if staff is not None:
                     companions.setdefault(staff[0], staff[1].value)
             agency, city, zone = (

@@ -25,7 +25,7 @@ from domain.bench_commands import (
     RemoveLesson,
     ReportMilestone,
 )
-from domain.benchmarking import HostPartner
+from domain.benchmarking import HostPartner, observed_hosts
 from domain.content import (
     AdoptionDecision,
     ContentKind,
@@ -162,6 +162,21 @@ class ProjectContent:
                     f"mitra benchmarking '{cmd.host}' tidak dikenal di angkatan ini; yang ada: {known}",
                     f"host partner '{cmd.host}' is not known in this cohort; known: {known}",
                 )
+            if host is not None:
+                seen = observed_hosts(
+                    view.project_id,
+                    uow.benchmarking.groups(view.cohort_id),
+                    uow.benchmarking.visits(view.cohort_id),
+                )
+                if seen and host.id not in seen:
+                    mine = ", ".join(sorted(h.code for h in hosts.values() if h.id in seen))
+                    problems.add(
+                        ("host", "host"),
+                        f"mitra benchmarking '{host.code}' tidak dikunjungi peserta ini "
+                        f"(bukan mitra kelompoknya atau kunjungannya); yang dikunjungi: {mine}",
+                        f"host partner '{host.code}' was not visited by this participant (not a "
+                        f"host of their group or their visits); visited: {mine}",
+                    )
             _refuse(problems, "Pelajaran", "Lesson")
             assert host is not None
             number = 1 + max(

@@ -18,7 +18,8 @@ from datetime import date, datetime
 
 from domain.benchmarking import Group, GroupReport, HostPartner, Visit, VisitStatus
 from domain.content import AdoptionDecision, AdoptionKind, Lesson, Milestone, MilestoneStatus
-from domain.model import ChangeProject, Cohort, Person
+from domain.model import Artifact, ChangeProject, Cohort, Person, StageInstance, Submission
+from domain.records import StageRecords
 from domain.roles import Action
 from states.engine import Engine
 from states.resolve import CohortIndex, cohort_for
@@ -96,6 +97,16 @@ class HostReport:
 
 
 @dataclass(frozen=True, slots=True)
+class IndividualReport:
+    """A file of the participant's own benchmarking report, as submitted in version ``number``
+    of the benchmarking stage (the group's report is kept with the group)."""
+
+    number: int
+    artifact: Artifact
+    submitted_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class VisitLine:
     """A visit the participant was booked on, and where it stands."""
 
@@ -116,6 +127,8 @@ class ParticipantRecord:
     group: Group | None
     group_hosts: list[HostPartner]
     group_reports: list[GroupReport]
+    individual_reports: list[IndividualReport]
+    """The benchmarking stage's own files in its latest submission."""
     visits: list[VisitLine]
     hosts: dict[int, HostPartner]
     lessons: list[Lesson]
@@ -266,6 +279,14 @@ class Reports:
             lessons = uow.content.lessons([project.id])
             decisions = {d.lesson_id: d for d in uow.content.decisions([project.id])}
             milestones = uow.content.milestones([project.id])
+            individual = _individual_reports(
+                uow.projects.stages(project.id),
+                uow.projects.records(project.id),
+                {
+                    a.code
+                    for a in self._engine.programme(uow, cohort.programme_checksum).group_artifacts()
+                },
+            )
             ids = [project.participant_id, project.mentor_id]
             if project.coach_id is not None:
                 ids.append(project.coach_id)
@@ -284,6 +305,7 @@ class Reports:
             group=group,
             group_hosts=[hosts[h] for h in group.host_ids] if group else [],
             group_reports=reports,
+            individual_reports=individual,
             visits=lines,
             hosts=hosts,
             lessons=lessons,
@@ -294,6 +316,28 @@ class Reports:
             generated_at=now,
             status_of={m.id: m.effective_status(today) for m in milestones},
         )
+
+
+BENCHMARKING_STAGE = "benchmarking"
+
+
+def _individual_reports(
+    stages: list[StageInstance], records: StageRecords, group_kinds: set[str]
+) -> list[IndividualReport]:
+    """The files of the latest benchmarking submission that are not the group's report."""
+    stage_ids = {s.id for s in stages if s.stage == BENCHMARKING_STAGE}
+    latest: Submission | None = max(
+        (s for s in records.submissions if s.stage_instance_id in stage_ids),
+        key=lambda s: (s.submitted_at, s.id),
+        default=None,
+    )
+    if latest is None:
+        return []
+    return [
+        IndividualReport(latest.number, a, latest.submitted_at)
+        for a in latest.artifacts
+        if a.kind not in group_kinds
+    ]
 
 
 def _visit_hosts(

@@ -84,6 +84,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "visits": ("Kunjungan", "Visits"),
     "dates": ("Tanggal", "Dates"),
     "group_report": ("Laporan kelompok", "Group report"),
+    "individual_report": ("Laporan benchmarking individu", "Individual benchmarking report"),
     "seminars": ("Seminar", "Seminars"),
     "session": ("Sesi", "Session"),
     "examiner": ("Penguji", "Examiner"),

@@ -96,6 +96,14 @@ def record_pdf(record: ParticipantRecord, lang: Lang) -> bytes:
             t("group_report"),
             "; ".join(f"{g.kind} v{g.number} {g.filename}" for g in record.group_reports) or "-",
         ),
+        (
+            t("individual_report"),
+            "; ".join(
+                f"{i.artifact.kind} v{i.number} {i.artifact.filename}"
+                for i in record.individual_reports
+            )
+            or "-",
+        ),
     ]
     for label, value in facts:
         pdf.set_font(pdf.family, "B", 9)

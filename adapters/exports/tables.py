@@ -202,6 +202,14 @@ def record_sheet(record: ParticipantRecord, lang: Lang) -> Sheet:
             record.group.theme,
             "; ".join(h.label() for h in record.group_hosts),
         )
+    for ir in record.individual_reports:
+        add(
+            "individual_report",
+            f"v{ir.number}",
+            f"{ir.artifact.kind}: {ir.artifact.filename}",
+            ir.artifact.sha256,
+            ir.submitted_at.date().isoformat(),
+        )
     for r in record.group_reports:
         add(
             "group_report",

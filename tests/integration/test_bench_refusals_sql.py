@@ -75,7 +75,7 @@ def setting(app: Patok, clock: SettableClock) -> tuple[Bench, int, int]:
     k = bench.ids["k"]
     bench.to_stage("p1", "lesson_synthesis")
     lesson = app.content.record_lesson(
-        RecordLesson(actor_id=bench.ids["p1"], project_id=bench.projects["p1"], host="mdn-bkpsdm", practice="e-Kinerja", evidence="Aplikasi", success_key="Atasan memverifikasi", lesson="Kinerja harian")
+        RecordLesson(actor_id=bench.ids["p1"], project_id=bench.projects["p1"], host="mdn-bappeda", practice="e-Kinerja", evidence="Aplikasi", success_key="Atasan memverifikasi", lesson="Kinerja harian")
     )  # fmt: skip
     app.planning.plan_visit(
         PlanVisit(
@@ -131,6 +131,7 @@ def cases(
         ("a lesson without a host practice", lesson(practice=""), ValidationFailed, "required: the observed best practice"),
         ("a lesson without a host", lesson(host=""), ValidationFailed, "required: the host partner"),
         ("a lesson at an unknown host", lesson(host="mdn-nowhere"), ValidationFailed, "mdn-nowhere"),
+        ("a lesson at a host the participant did not visit", lesson(host="mdn-bkpsdm"), ValidationFailed, "'mdn-bkpsdm' was not visited by this participant"),
         ("an adoption decision on an unknown lesson", lambda: app.content.decide(DecideAdoption(actor_id=p1, lesson_id=lesson_id + 1000, kind=AdoptionKind.ADOPT, rationale="Cocok")), NotFound, f"Lesson {lesson_id + 1000} not found"),
         ("an adoption decision with no rationale", lambda: app.content.decide(DecideAdoption(actor_id=p1, lesson_id=lesson_id, kind=AdoptionKind.NOT_ADOPT)), ValidationFailed, "Adoption decision refused"),
         ("overlapping visits", lambda: app.planning.plan_visit(PlanVisit(actor_id=k, cohort_code=COHORT, visit=VisitSpec(code="MDN2", start=date(2026, 4, 15), end=date(2026, 4, 16), participants=("p2@uji.go.id",), host_agency="Pemkot Medan", city="Medan"))), ValidationFailed, "Uji P2 is already booked on visit MDN"),
@@ -146,7 +147,7 @@ def cases(
         ("a visit moved onto another visit of its participants", lambda: app.planning.change_visit(ChangeVisit(actor_id=k, cohort_code=COHORT, code="MDN3", add_groups=("II",), add_participants=("p1@uji.go.id",))), ValidationFailed, "Uji P1 is already booked on visit MDN"),
         ("a visit cancelled without a reason", lambda: app.planning.cancel_visit(CancelVisit(actor_id=k, cohort_code=COHORT, code="MDN")), ValidationFailed, "why the visit is cancelled"),
         ("a host partner with a lesson and agenda items removed", lambda: app.planning.remove_host(RemoveHost(actor_id=k, cohort_code=COHORT, code="mdn-bappeda")), GuardFailed, "cannot be removed"),
-        ("a host partner a lesson refers to removed", lambda: app.planning.remove_host(RemoveHost(actor_id=k, cohort_code=COHORT, code="mdn-bkpsdm")), GuardFailed, "lesson #1 of Uji P1"),
+        ("a host partner a lesson refers to removed", lambda: app.planning.remove_host(RemoveHost(actor_id=k, cohort_code=COHORT, code="mdn-bappeda")), GuardFailed, "lesson #1 of Uji P1"),
         ("a host partner given an unknown time zone", lambda: app.planning.change_host(ChangeHost(actor_id=k, cohort_code=COHORT, code="mdn-bkpsdm", timezone="GMT")), ValidationFailed, "unknown time zone 'GMT'"),
         ("a visit cancelled by a mentor", lambda: app.planning.cancel_visit(CancelVisit(actor_id=ids["m1"], cohort_code=COHORT, code="MDN", reason="x")), Forbidden, "may not plan this cohort's benchmarking"),
     ]  # fmt: skip

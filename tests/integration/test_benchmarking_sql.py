@@ -214,7 +214,7 @@ def test_a_replaced_decision_keeps_only_its_new_milestones_and_a_removed_lesson_
 
     bench.to_stage("p2", "lesson_synthesis")
     lesson = app.content.record_lesson(
-        RecordLesson(actor_id=bench.ids["p2"], project_id=bench.projects["p2"], host="mdn-bkpsdm", practice="e-Kinerja", evidence="Aplikasi", success_key="Atasan memverifikasi", lesson="Kinerja harian")
+        RecordLesson(actor_id=bench.ids["p2"], project_id=bench.projects["p2"], host="mdn-bappeda", practice="e-Kinerja", evidence="Aplikasi", success_key="Atasan memverifikasi", lesson="Kinerja harian")
     )  # fmt: skip
     app.content.decide(
         DecideAdoption(actor_id=bench.ids["p2"], lesson_id=lesson.id, kind=AdoptionKind.NOT_ADOPT, rationale="Belum ada jaringan")

@@ -375,6 +375,32 @@ def test_a_plan_file_with_problems_names_each_line_and_field_and_imports_nothing
     assert error.message_en.startswith("Benchmarking plan refused, nothing was stored: ")
 
 
+def test_a_csv_plans_problems_name_the_line_that_gave_each_participant_group_and_city(
+    bench: Bench,
+) -> None:
+    """A visit spans several lines; each refusal points at the line the value came from."""
+    text = (
+        "visit,date,host,topic,group,participants,companions,city,timezone\n"  # 1
+        "MDN,2026-04-13,mdn-bappeda,Paparan,I,p1@uji.go.id,,,\n"  # 2
+        "MDN,2026-04-14,mdn-bappeda,Observasi,IX,orang@lain.go.id,m9@uji.go.id,Kota Medan,WIX\n"  # 3
+    )
+    plan = parse_plan(text, "csv", "rencana.csv")
+    error = refuses(
+        bench,
+        PlanError,
+        bench.app.planning.import_plan,
+        ImportPlan(actor_id=bench.ids["k"], cohort_code=COHORT, plan=plan),
+    )
+    problems = error.details["problems"]
+    assert all("line 3" in p for p in problems), problems
+    assert {p.split(":")[0] for p in problems} == {
+        "rencana.csv line 3, column group",
+        "rencana.csv line 3, column participants",
+        "rencana.csv line 3, column companions",
+        "rencana.csv line 3, column timezone",
+    }
+
+
 def test_a_whole_plan_imports_in_one_transaction_with_one_audit_entry(bench: Bench) -> None:
     text = (
         "hosts:\n"
@@ -552,6 +578,25 @@ def test_a_lesson_without_a_host_practice_is_refused_and_stores_nothing(bench: B
         bench, ValidationFailed, bench.app.content.record_lesson, lesson_cmd(bench, host="bgr-x")
     )
     assert "host partner 'bgr-x' is not known in this cohort" in error.message_en
+
+
+def test_a_lesson_traces_to_a_host_the_participant_visited_with_their_group_or_a_visit(
+    bench: Bench,
+) -> None:
+    bench.to_stage("p1", "benchmarking")
+    error = refuses(
+        bench,
+        ValidationFailed,
+        bench.app.content.record_lesson,
+        lesson_cmd(bench, host="mdn-bkpsdm"),  # group II's host; p1 is in group I
+    )
+    assert (
+        "host partner 'mdn-bkpsdm' was not visited by this participant (not a host of their "
+        "group or their visits); visited: mdn-bappeda" in error.message_en
+    )
+    assert bench.app.content.record_lesson(lesson_cmd(bench)).number == 1  # group I's host
+    plan_visit(bench, visit("MDN", date(2026, 4, 13), date(2026, 4, 14), groups=("I",), host_agency="Pemerintah Kota Medan", city="Kota Medan", timezone="WIB", agenda=(AgendaSpec(day=date(2026, 4, 14), host="mdn-bkpsdm", topic="Observasi"),)))  # fmt: skip
+    assert bench.app.content.record_lesson(lesson_cmd(bench, host="mdn-bkpsdm")).number == 2
 
 
 def test_lessons_are_the_participants_own_and_only_in_their_stages(bench: Bench) -> None:
@@ -1044,6 +1089,9 @@ def test_a_participants_record_holds_group_visits_lessons_milestones_and_seminar
     assert record.group is not None and record.group.code == "I"
     assert [h.code for h in record.group_hosts] == ["mdn-bappeda"]
     assert [r.number for r in record.group_reports] == [1]
+    assert [(i.number, i.artifact.kind) for i in record.individual_reports] == [
+        (1, "laporan_benchmarking_individu")
+    ]  # the group's report, also submitted with the stage, is the group's
     assert [(v.visit.code, v.status.value) for v in record.visits] == [("MDN", "done")]
     assert len(record.lessons) == 2 and set(record.decisions) == {l1}
     assert [m.term for m in record.milestones] == list(MilestoneTerm)

@@ -245,6 +245,8 @@ def test_the_participant_record_is_one_table_for_csv_and_xlsx_with_every_entry(
     assert sections[:5] == ["Peserta", "Proyek perubahan", "Mentor", "Coach", "Kelompok"]
     assert sections.count("Pelajaran") == 2 and sections.count("Keputusan") == 2
     assert sections.count("Tonggak") == 3 and sections[-1] == "Sertifikat"
+    own = next(r for r in rows if r[0] == "Laporan benchmarking individu")
+    assert own[1] == "v1" and own[2].startswith("laporan_benchmarking_individu: ")
     visit = next(r for r in rows if r[0] == "Kunjungan")
     assert visit[1:] == [
         "MDN",

@@ -1156,9 +1156,21 @@ class RecordVisitOut(_Out):
     hosts: list[str]
 
 
+class IndividualReportOut(_Out):
+    """A file of the participant's own benchmarking report, from version ``number`` of the
+    stage's submission; ``url`` downloads it."""
+
+    number: int
+    kind: str
+    filename: str
+    sha256: str
+    submitted_at: datetime
+    url: str
+
+
 class RecordOut(_Out):
-    """A participant's benchmarking and seminar record: group, visits, lessons with decisions,
-    milestones, seminars and the certificate."""
+    """A participant's benchmarking and seminar record: group, their own benchmarking report,
+    visits, lessons with decisions, milestones, seminars and the certificate."""
 
     cohort: str
     project: RecordProjectOut
@@ -1166,6 +1178,7 @@ class RecordOut(_Out):
     mentor: PersonBrief
     coach: PersonBrief | None
     group: RecordGroupOut | None
+    individual_reports: list[IndividualReportOut]
     visits: list[RecordVisitOut]
     lessons: list[LessonOut]
     milestones: list[MilestoneOut]
@@ -1190,6 +1203,17 @@ def record_out(r: ParticipantRecord, lang: str) -> RecordOut:
             hosts=[host_out(h) for h in r.group_hosts],
             reports=[group_report_out(x) for x in r.group_reports],
         ),
+        individual_reports=[
+            IndividualReportOut(
+                number=i.number,
+                kind=i.artifact.kind,
+                filename=i.artifact.filename,
+                sha256=i.artifact.sha256,
+                submitted_at=i.submitted_at,
+                url=f"/api/v1/projects/{r.project.id}/files/{i.artifact.sha256}",
+            )
+            for i in r.individual_reports
+        ],
         visits=[
             RecordVisitOut(
                 code=line.visit.code,
