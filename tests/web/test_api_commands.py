@@ -323,6 +323,15 @@ def test_lists_are_paginated_with_a_next_offset(shared_world: World) -> None:
     ids = [r["project_id"] for r in first["items"] + rest["items"]]
     assert len(set(ids)) == 4
     _problem(k.get("/api/v1/cohorts/UJI-A/board?limit=0"), 422, "invalid_input")
+    programmes = k.get("/api/v1/programmes?limit=2&offset=4").json()
+    assert programmes["total"] == 5 and len(programmes["items"]) == 1
+    assert programmes["next_offset"] is None
+    codes = [p["code"] for p in k.get("/api/v1/programmes").json()["items"]]
+    assert sorted(codes) == ["PIM3", "PIM4", "PKA", "PKN2", "PKP"]
+    days = k.get(f"/api/v1/cohorts/{COHORT_A}/progress?limit=500").json()
+    assert days["total"] == len(days["items"]) > 0
+    later = k.get(f"/api/v1/cohorts/{COHORT_A}/progress?limit=1&offset=1").json()
+    assert later["items"] == days["items"][1:2] and later["total"] == days["total"]
 
 
 def test_the_board_filters_by_mentor_stage_and_status(shared_world: World) -> None:

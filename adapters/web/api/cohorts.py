@@ -119,20 +119,23 @@ def board(
     with ctx.patok.engine.unit_of_work() as uow:
         assert found.cohort.id is not None
         roles = sorted(r.value for r in uow.cohorts.roles_of(found.cohort.id, who.person_id))
+    head = ctx.patok.cohorts.agency_heads([found.cohort.id]).get(found.cohort.id)
     return BoardOut(
-        cohort=cohort_out(found.cohort, roles),
+        cohort=cohort_out(found.cohort, roles, head),
         now=found.now,
         counts=status_counts(rows),
         **page([board_row_out(r) for r in rows], paging.limit, paging.offset),
     )
 
 
-@router.get("/cohorts/{code}/progress", response_model=list[ProgressPointOut])
-def progress(code: str, ctx: Ctx, who: Reader) -> list[ProgressPointOut]:
-    """Day by day: stages approved so far and stages late (what the board's chart shows)."""
+@router.get("/cohorts/{code}/progress", response_model=Page[ProgressPointOut])
+def progress(code: str, ctx: Ctx, who: Reader, paging: Pages) -> Page[ProgressPointOut]:
+    """Day by day, oldest first: stages approved so far and stages late (what the board's chart
+    shows)."""
     ctx.scope_cohort(who, code)
     _, points = ctx.patok.queries.progress(code, who.person_id)
-    return [ProgressPointOut(day=p.day, approved=p.approved, late=p.late) for p in points]
+    out = [ProgressPointOut(day=p.day, approved=p.approved, late=p.late) for p in points]
+    return Page[ProgressPointOut](**page(out, paging.limit, paging.offset))
 
 
 class MemberOut(PersonBrief):

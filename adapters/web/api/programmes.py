@@ -5,8 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from adapters.programmes import builtin_programmes
-from adapters.web.api.deps import Reader
-from adapters.web.api.schemas import ProgrammeCheck, ProgrammeChecked, ProgrammeSummary
+from adapters.web.api.deps import Pages, Reader
+from adapters.web.api.schemas import (
+    Page,
+    ProgrammeCheck,
+    ProgrammeChecked,
+    ProgrammeSummary,
+    page,
+)
 from domain.programme import (
     ProgrammeDefinition,
     get_programme,
@@ -17,10 +23,10 @@ from domain.programme import (
 router = APIRouter(tags=["programmes"])
 
 
-@router.get("/programmes", response_model=list[ProgrammeSummary])
-def list_programmes(who: Reader) -> list[ProgrammeSummary]:
+@router.get("/programmes", response_model=Page[ProgrammeSummary])
+def list_programmes(who: Reader, paging: Pages) -> Page[ProgrammeSummary]:
     """The built-in programmes (PKA, PKP, PKN II, PIM III, PIM IV)."""
-    return [
+    found = [
         ProgrammeSummary(
             code=p.code,
             version=p.version,
@@ -30,6 +36,7 @@ def list_programmes(who: Reader) -> list[ProgrammeSummary]:
         )
         for p in builtin_programmes().values()
     ]
+    return Page[ProgrammeSummary](**page(found, paging.limit, paging.offset))
 
 
 @router.get("/programmes/{code}", response_model=ProgrammeDefinition)
