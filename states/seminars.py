@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import structlog
 from structlog.contextvars import bound_contextvars
@@ -336,7 +337,8 @@ class Seminars:
         self._engine.record(uow, view, actor_id, now, view.state, event, dict(payload))
 
     def score(self, cmd: ScoreSeminar) -> SeminarResult:
-        """A panel member scores a participant (again, to correct it, until the grade is set)."""
+        """A panel member scores a participant once the session has begun (again, to correct it,
+        until the grade is set)."""
         now = self._engine.clock.now()
         with self._engine.unit_of_work(write=True) as uow:
             session, cohort, entry = self._entry(uow, cmd.session_id, cmd.participant)
@@ -365,6 +367,14 @@ class Seminars:
                         f"Peserta ini sudah diberi predikat ({entry.grade}) di sesi {session.id}; nilai tidak dapat diubah",
                         f"This participant is graded already ({entry.grade}) in session {session.id}; "
                         "scores can no longer change",
+                    )
+                if now < session.starts_at:
+                    starts = session.starts_at.astimezone(ZoneInfo(cohort.timezone))
+                    at = f"{starts:%d-%m-%Y %H:%M} ({cohort.timezone})"
+                    raise GuardFailed(
+                        f"Sesi {session.id} baru dimulai {at}; nilai diberikan sejak itu",
+                        f"Session {session.id} starts only at {at}; scores are given from then",
+                        starts_at=session.starts_at.isoformat(),
                     )
                 rules = self._programme(uow, cohort).grading
                 check_score(cmd.score, rules)

@@ -4,7 +4,6 @@ and the participant's record shows the grade — with screenshots kept as test a
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +50,7 @@ def _design_session_with_p1_scored_by_mentor_and_coach(served: Served) -> tuple[
             actor_id=ids["kA"],
             cohort_code=COHORT_A,
             kind=SeminarKind.DESIGN,
-            starts_at=datetime(2026, 5, 4, 0, 0, tzinfo=UTC),
+            starts_at=app.engine.clock.now(),  # begun: its panel may score
             place="Aula BPSDM",
             examiners=(f"xA@{MAIL}",),
         )

@@ -9,7 +9,7 @@ prove that a refusal leaves the database usable for the next command.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
@@ -94,7 +94,7 @@ def setting(app: Patok, clock: SettableClock) -> tuple[Bench, int, int]:
         PlanVisit(actor_id=k, cohort_code=COHORT, visit=VisitSpec(code="MDN3", start=date(2026, 4, 14), end=date(2026, 4, 14), participants=("p4@uji.go.id",), host_agency="Pemkot Medan", city="Medan"))
     )  # fmt: skip
     session = app.seminars.create(
-        CreateSeminar(actor_id=k, cohort_code=COHORT, kind=SeminarKind.DESIGN, starts_at=datetime(2026, 5, 4, 1, 0, tzinfo=UTC), examiners=("x1@uji.go.id",))
+        CreateSeminar(actor_id=k, cohort_code=COHORT, kind=SeminarKind.DESIGN, starts_at=app.engine.clock.now(), examiners=("x1@uji.go.id",))
     )  # fmt: skip
     app.seminars.schedule(
         ScheduleSeminar(actor_id=k, session_id=session.id, participants=("p1@uji.go.id",))

@@ -3,7 +3,7 @@ chain from a host's practice to a graded seminar, and the unique keys that settl
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
@@ -120,7 +120,7 @@ def test_the_chain_from_a_hosts_practice_to_a_graded_final_seminar_is_stored_and
                 actor_id=bench.ids["k"],
                 cohort_code=COHORT,
                 kind=kind,
-                starts_at=datetime(2026, 6, 1, 1, 0, tzinfo=UTC),
+                starts_at=app.engine.clock.now(),
                 examiners=("x1@uji.go.id",),
             )
         )
@@ -164,7 +164,7 @@ def test_the_database_refuses_a_second_group_a_second_grade_and_a_second_regrade
     with pytest.raises(AlreadyExists), app.engine.unit_of_work(write=True) as uow:
         uow.benchmarking.add_member(group_two, cohort_id or 0, bench.projects["p1"])  # p1 is in I
     session = app.seminars.create(
-        CreateSeminar(actor_id=bench.ids["k"], cohort_code=COHORT, kind=SeminarKind.DESIGN, starts_at=datetime(2026, 5, 4, tzinfo=UTC), examiners=("x1@uji.go.id",))
+        CreateSeminar(actor_id=bench.ids["k"], cohort_code=COHORT, kind=SeminarKind.DESIGN, starts_at=app.engine.clock.now(), examiners=("x1@uji.go.id",))
     )  # fmt: skip
     app.seminars.schedule(ScheduleSeminar(actor_id=bench.ids["k"], session_id=session.id, participants=("p1@uji.go.id",)))  # fmt: skip
     now = clock.now()

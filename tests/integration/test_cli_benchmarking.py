@@ -202,7 +202,7 @@ def test_lessons_decisions_and_milestones_from_the_cli(cli: Cli) -> None:
 
 def test_seminars_and_exports_from_the_cli(cli: Cli, tmp_path: Path) -> None:
     created = cli(
-        "seminar", "create", COHORT, "--kind", "design", "--at", "2026-05-04T09:00+09:00",
+        "seminar", "create", COHORT, "--kind", "design", "--at", NOW,
         "--examiner", "x1@uji.go.id", "--place", "Aula BPSDM", "--as", K,
     )  # fmt: skip
     assert "OK: seminar.scheduled — session 1" in created.stdout
@@ -230,6 +230,11 @@ def test_seminars_and_exports_from_the_cli(cli: Cli, tmp_path: Path) -> None:
     record = cli.json("seminar", "record", "p1@uji.go.id", "--as", "p1@uji.go.id")
     assert record["seminars"][0]["grade"] == "memuaskan"
     assert record["certificate"]["status"] == "pending"
+    cli("seminar", "create", COHORT, "--kind", "final", "--at", "2026-05-04T09:00+09:00", "--examiner", "x1@uji.go.id", "--as", K)  # fmt: skip
+    cli("seminar", "add", "2", "p1@uji.go.id", "--as", K)
+    assert "Session 2 starts only at 04-05-2026 09:00 (Asia/Jayapura)" in refused(
+        cli, "seminar", "score", "2", "p1@uji.go.id", "--score", "80", "--as", "x1@uji.go.id"
+    )
 
     trace = cli("--lang", "en", "export", "trace", COHORT, "--as", K).stdout
     assert next(csv.reader(io.StringIO(trace)))[:3] == ["Participant", "NIP", "Group"]
@@ -247,8 +252,9 @@ def test_seminars_and_exports_from_the_cli(cli: Cli, tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(record_csv.stdout)))
     assert rows[0] == ["Section", "No./code", "Item", "Details", "Date", "Status"]
     assert rows[1][:3] == ["Participant", rows[1][1], "Uji P1"]
-    (seminar_row,) = [r for r in rows if r[0] == "Seminar"]
+    seminar_row, final_row = [r for r in rows if r[0] == "Seminar"]
     assert seminar_row[1] == "#1" and seminar_row[5] == "satisfactory"
+    assert final_row[1] == "#2" and final_row[5] == ""  # not graded: it has not begun
     assert rows[-1][:3] == ["Certificate", "", "not yet"]
     record_xlsx = tmp_path / "p1.xlsx"
     cli("export", "record", "p1@uji.go.id", "--format", "xlsx", "--out", str(record_xlsx), "--as", "m1@uji.go.id")  # fmt: skip

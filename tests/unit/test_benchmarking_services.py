@@ -819,13 +819,16 @@ def test_slipped_milestones_are_seen_by_the_mentor_and_the_coordinator_only(benc
 # -- seminars and grades -------------------------------------------------------------------------------
 
 
-def session(bench: Bench, *examiners: str, kind: SeminarKind = SeminarKind.DESIGN) -> int:
+def session(
+    bench: Bench, *examiners: str, kind: SeminarKind = SeminarKind.DESIGN, starts_at: datetime = MONDAY
+) -> int:
+    """A session of ``examiners``; by default it began at the bench's clock's start."""
     created = bench.app.seminars.create(
         CreateSeminar(
             actor_id=bench.ids["k"],
             cohort_code=COHORT,
             kind=kind,
-            starts_at=datetime(2026, 5, 4, 0, 0, tzinfo=UTC),
+            starts_at=starts_at,
             place="Aula",
             examiners=tuple(f"{e}@uji.go.id" for e in examiners),
         )
@@ -907,6 +910,17 @@ def test_a_score_from_someone_not_on_the_panel_is_refused(bench: Bench) -> None:
     refuses(bench, Forbidden, score, bench, sid, "p1", 100)  # the participant themself
     refuses(bench, ValidationFailed, score, bench, sid, "m1", 101)
     refuses(bench, NotFound, score, bench, sid, "m2", 80, "p3")  # p3 is not in the session
+
+
+def test_no_score_is_given_before_the_session_begins(bench: Bench) -> None:
+    sid = session(bench, "x1", starts_at=datetime(2026, 5, 4, 0, 0, tzinfo=UTC))  # 09:00 WIT
+    bench.app.seminars.schedule(ScheduleSeminar(actor_id=bench.ids["k"], session_id=sid, participants=("p1@uji.go.id",)))  # fmt: skip
+    error = refuses(bench, GuardFailed, score, bench, sid, "x1", 80)
+    assert error.message_en == (
+        f"Session {sid} starts only at 04-05-2026 09:00 (Asia/Jayapura); scores are given from then"
+    )
+    bench.clock.set(datetime(2026, 5, 4, 0, 0, tzinfo=UTC))
+    assert score(bench, sid, "x1", 80).payload["score"] == 80  # type: ignore[attr-defined]
 
 
 def test_the_examiner_grades_once_the_whole_panel_scored_and_the_grade_follows_the_bands(

@@ -76,7 +76,7 @@ def bench() -> Iterator[Bench]:
     app.content.decide(DecideAdoption(actor_id=p1, lesson_id=lessons[0], kind=AdoptionKind.ADOPT, rationale="Cocok", milestones=(1, 2)))  # fmt: skip
     app.content.decide(DecideAdoption(actor_id=p1, lesson_id=lessons[1], kind=AdoptionKind.ADAPT, rationale="Skala", changes="Satu bidang", milestones=(3,)))  # fmt: skip
     session = app.seminars.create(
-        CreateSeminar(actor_id=k, cohort_code=COHORT, kind=SeminarKind.DESIGN, starts_at=datetime(2026, 4, 6, tzinfo=UTC), examiners=("x1@uji.go.id",))
+        CreateSeminar(actor_id=k, cohort_code=COHORT, kind=SeminarKind.DESIGN, starts_at=bench.clock.now(), examiners=("x1@uji.go.id",))
     )  # fmt: skip
     app.seminars.schedule(ScheduleSeminar(actor_id=k, session_id=session.id, participants=("p1@uji.go.id",)))  # fmt: skip
     for who, value in (("x1", 85), ("m1", 80), ("c1", 90)):

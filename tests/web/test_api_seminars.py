@@ -48,7 +48,7 @@ def _session(w: World, kind: str, *participants: str) -> int:
     k = w.caller("kA")
     made = k.post(
         f"/api/v1/cohorts/{COHORT}/seminars",
-        {"kind": kind, "starts_at": "2026-06-01T09:00:00+09:00", "examiners": [f"xA@{MAIL}"]},
+        {"kind": kind, "starts_at": w.clock.now().isoformat(), "examiners": [f"xA@{MAIL}"]},
     )
     assert made.status_code == 201, made.text
     session = int(made.json()["id"])

@@ -9,7 +9,7 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
@@ -71,7 +71,7 @@ def schedule(
             cohort_code=cohort,
             kind=kind,
             title="",
-            starts_at=datetime(2026, 5, 4, 0, 0, tzinfo=UTC),
+            starts_at=world.app.engine.clock.now(),  # begun: its panel may score
             place="Aula BPSDM",
             examiners=(mail(examiner),),
         )

@@ -484,7 +484,7 @@ def with_benchmarking(w: World) -> World:
             actor_id=kA,
             cohort_code=COHORT_A,
             kind=SeminarKind.DESIGN,
-            starts_at=datetime(2026, 5, 4, 0, 0, tzinfo=UTC),
+            starts_at=app.engine.clock.now(),  # begun: its panel may score
             examiners=(f"xA@{MAIL}",),
         )
     )
