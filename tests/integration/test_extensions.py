@@ -3,7 +3,7 @@ escalation with it; every refusal changes nothing."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -209,3 +209,35 @@ def test_extension_requests_are_listed_only_to_those_who_may_see_the_project(
     for who in (participant, mentor, organiser):
         assert [e.project_id for e in app.queries.extensions(who, None, "pending")] == [project]
     assert app.queries.extensions(stranger, None, None) == []
+
+
+def test_after_an_extension_every_reminder_and_every_rung_of_the_ladder_follows_the_new_date(
+    app: Patok, world: tuple[int, int, int, int, int], clock: SettableClock
+) -> None:
+    """Swept every morning for four weeks: the two reminders and the three rungs (coach,
+    coordinator, head of agency) fall on the working days counted from Friday 13 March, across
+    Nyepi, Idul Fitri and their cuti bersama — and nothing of the old deadline's ladder is raised."""
+    _organiser, project, participant, mentor, _ = world
+    clock.set(wit(9, 9))
+    ext = app.extensions.request(
+        RequestExtension(
+            actor_id=participant, project_id=project, reason="Data BPS", new_due_date=date(2026, 3, 13)
+        )
+    ).payload["extension"]
+    clock.set(wit(9, 11))
+    app.extensions.decide(DecideExtension(actor_id=mentor, extension_id=ext, grant=True))
+    raised: list[tuple[str, str, str]] = []
+    for n in range(28):
+        when = wit(10, 8, 5) + timedelta(days=n)
+        raised += [
+            (when.date().isoformat(), r.kind, r.notify)
+            for r in app.sweeper.sweep(when).raised
+            if r.project_id == project
+        ]
+    assert raised == [
+        ("2026-03-10", "reminder", "participant"),  # 3 working days before Friday 13
+        ("2026-03-12", "reminder", "participant"),  # 1 working day before
+        ("2026-03-16", "escalation", "coach"),  # +1 working day
+        ("2026-03-25", "escalation", "coordinator"),  # +3: 18-24 March are holidays or weekend
+        ("2026-03-27", "escalation", "agency_head"),  # +5
+    ]
