@@ -25,7 +25,9 @@ IDEMPOTENCY_KEY = {
     "description": (
         "Send the same key again with the same request and it is answered once: the stored "
         "answer is replayed (`Idempotent-Replayed: true`); another request under the key is 422, "
-        "one still running 409. Kept per credential for 24 hours."
+        "one still running 409, and an answer that showed a secret once (a token, a temporary "
+        "password) is not kept: its replay is 409. Kept per credential for 24 hours, honoured "
+        "only while the credential holds."
     ),
     "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"},
 }
