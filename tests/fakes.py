@@ -1344,13 +1344,17 @@ class FakeSeminarStore:
 
     def add_entry(self, session_id: int, project_id: int, examiner_id: int) -> int:
         """Put a participant in a session, once."""
+        kind = self._s.sessions[session_id].kind
         if any(
-            (e.session_id, e.project_id) == (session_id, project_id)
+            e.project_id == project_id
+            and (e.session_id == session_id or self._s.sessions[e.session_id].kind is kind)
             for e in self._s.entries.values()
-        ):
+        ):  # the SQL unique keys (session, project) and (project, kind)
             raise AlreadyExists(
-                f"Proyek {project_id} sudah terjadwal di sesi {session_id}",
-                f"Project {project_id} is already in session {session_id}",
+                f"Proyek {project_id} sudah terjadwal di sesi {session_id} atau di sesi lain "
+                "yang sejenis",
+                f"Project {project_id} is already in session {session_id} or in another session "
+                "of its kind",
             )
         eid = self._s.new_id("seminar_entries")
         self._s.entries[eid] = SeminarEntry(

@@ -844,15 +844,24 @@ class SqlSeminarStore:
         ]
 
     def add_entry(self, session_id: int, project_id: int, examiner_id: int) -> int:
-        """Put a participant in a session, once."""
+        """Put a participant in a session: once, and in one session of each kind (both kept by
+        unique keys, so concurrent schedulers cannot both succeed)."""
         s = self._session_of()
-        row = SeminarEntryRow(session_id=session_id, project_id=project_id, examiner_id=examiner_id)
+        session = s.get(SeminarSessionRow, session_id)
+        row = SeminarEntryRow(
+            session_id=session_id,
+            project_id=project_id,
+            examiner_id=examiner_id,
+            kind=session.kind if session is not None else None,
+        )
         s.add(row)
         _flush(
             s,
             lambda: AlreadyExists(
-                f"Proyek {project_id} sudah terjadwal di sesi {session_id}",
-                f"Project {project_id} is already in session {session_id}",
+                f"Proyek {project_id} sudah terjadwal di sesi {session_id} atau di sesi lain "
+                "yang sejenis",
+                f"Project {project_id} is already in session {session_id} or in another session "
+                "of its kind",
             ),
         )
         return row.id

@@ -473,7 +473,13 @@ class SeminarEntryRow(Base):
     mean_score: Mapped[float | None] = mapped_column(Float)
     graded_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     graded_at: Mapped[datetime | None] = mapped_column(DateTime)
-    __table_args__ = (UniqueConstraint("session_id", "project_id"),)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    """The session's kind, unique with the project: one session of each kind per participant
+    (empty only on a second entry made before migration 0007)."""
+    __table_args__ = (
+        UniqueConstraint("session_id", "project_id"),
+        UniqueConstraint("project_id", "kind"),
+    )
 
 
 class SeminarScoreRow(Base):
