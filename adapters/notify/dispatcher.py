@@ -248,7 +248,8 @@ class DispatchReport:
     ``stale`` outcomes were not recorded because another dispatcher had already taken the row over;
     ``released`` rows were handed back unsent because the run's lease was running out;
     ``cancelled`` rows were due but no longer worth sending (see the module documentation).
-    ``cohorts`` are the ids of the cohorts whose rows the run claimed or cancelled.
+    ``cohorts`` are the ids of the cohorts whose rows the run claimed or cancelled; ``dead_ids``
+    the rows this run turned into dead letters.
     """
 
     sent: int = 0
@@ -259,6 +260,7 @@ class DispatchReport:
     released: int = 0
     cancelled: int = 0
     cohorts: frozenset[int] = frozenset()
+    dead_ids: tuple[int, ...] = ()
 
     def __add__(self, other: DispatchReport) -> DispatchReport:
         return DispatchReport(
@@ -270,6 +272,7 @@ class DispatchReport:
             self.released + other.released,
             self.cancelled + other.cancelled,
             self.cohorts | other.cohorts,
+            self.dead_ids + other.dead_ids,
         )
 
     def counts(self) -> dict[str, int]:
@@ -347,6 +350,7 @@ class Dispatcher:
         start = fixed or self._now()
         messages, until, cancelled, cohorts = self._claim(start)
         sent = retried = dead = stale = released = 0
+        dead_ids: list[int] = []
         stop_at = time.monotonic() + self.lease.total_seconds() * LEASE_USE
         for index, message in enumerate(messages):
             if time.monotonic() > stop_at:
@@ -364,10 +368,11 @@ class Dispatcher:
                 retried += 1
             elif outcome == "dead":
                 dead += 1
+                dead_ids.append(message.id)
             else:
                 stale += 1
         return DispatchReport(
-            sent, retried, dead, len(messages), stale, released, cancelled, cohorts
+            sent, retried, dead, len(messages), stale, released, cancelled, cohorts, tuple(dead_ids)
         )
 
     def drain(self, now: datetime | None = None, *, max_rounds: int = 1000) -> DispatchReport:

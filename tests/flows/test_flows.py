@@ -41,7 +41,7 @@ from sqlalchemy import Table, func, insert, select
 import flows.events
 from adapters.bootstrap import Patok
 from adapters.clock import SettableClock
-from adapters.db.orm import AuditRow, OutboxRow
+from adapters.db.orm import AuditRow, CohortRow, OutboxRow
 from flows.dispatch import digest_flow, dispatch_flow
 from flows.events import event_id, events_flow, publish_domain_events
 from flows.serve import deployments
@@ -376,6 +376,43 @@ def run_tags(state: Any) -> set[str]:
 
 
 @pytest.mark.skipif(NO_AIOSMTPD, reason="aiosmtpd is not installed (pip install -e '.[dev]')")
+def test_a_notification_the_dispatcher_gives_up_on_is_emitted_as_a_dead_letter_event(
+    patok_env: str, app: Patok, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert app.database is not None
+    with socket.socket() as sock:  # a port nobody listens on: every delivery is refused
+        sock.bind(("127.0.0.1", 0))
+        closed = int(sock.getsockname()[1])
+    monkeypatch.setenv("PATOK_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("PATOK_SMTP_PORT", str(closed))
+    monkeypatch.setenv("PATOK_MAX_ATTEMPTS", "5")
+    organiser = add_organiser(app)
+    code = unique_code("DEAD")
+    project, *_ = make_cohort(app, organiser, code, small_roster())
+    with app.database.begin() as conn:
+        cohort_id = conn.execute(select(CohortRow.id).where(CohortRow.code == code)).scalar_one()
+        row = outbox_row(organiser, ORGANISER.email, "pending", f"flow:dead:{code}")
+        row.update(attempts=4, cohort_id=cohort_id, project_id=project)  # its last try
+        outbox_id = conn.execute(insert(OUTBOX).returning(OUTBOX.c.id), [row]).scalar_one()
+
+    done = dispatch_flow()
+
+    assert done["dead"] >= 1
+    (event,) = events_about(
+        EventFilter(
+            event=EventNameFilter(name=["patok.notification.dead"]),
+            related=EventRelatedFilter(id=[f"patok.cohort.{code}"]),  # unique to this test
+        ),
+        expected=1,
+    )
+    assert event.resource.id == f"patok.outbox.{outbox_id}"
+    assert event.payload["kind"] == "escalation" and event.payload["attempts"] == 5
+    assert event.payload["person_id"] == organiser and "Connection" in event.payload["last_error"]
+    assert ORGANISER.email not in json.dumps(event.payload)  # no address leaves patok this way
+    related = {r.id: r.role for r in event.related if r.id.startswith("patok.")}
+    assert related == {f"patok.cohort.{code}": "cohort", f"patok.project.{project}": "project"}
+
+
 def test_the_events_digest_and_dispatch_runs_are_tagged_with_the_cohorts_they_touched(
     patok_env: str, app: Patok, smtp_port: tuple[int, Mailbox]
 ) -> None:
