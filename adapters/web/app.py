@@ -3,7 +3,7 @@
 
 Refusals become problem documents (API) or an error page (pages); anything unexpected is logged
 and answered with a 500 that gives nothing away. Every response carries security headers; request
-bodies above ``PATOK_MAX_REQUEST_MB`` are refused; POSTs honour ``Idempotency-Key``.
+bodies above ``PATOK_MAX_REQUEST_MB`` are refused; the API's POSTs honour ``Idempotency-Key``.
 """
 
 from __future__ import annotations
@@ -262,7 +262,12 @@ def create_app(
     _handlers(app)
     _plain_routes(app)
     openapi.install(app)
-    app.add_middleware(IdempotencyMiddleware, store=lambda: store, verify=auth.may_write)
+    app.add_middleware(
+        IdempotencyMiddleware,
+        store=lambda: store,
+        verify=auth.write_key_space,
+        prefix=f"{API_PREFIX}/",
+    )
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_mb * 1024 * 1024)
     app.add_middleware(SecurityHeaders)
     return app

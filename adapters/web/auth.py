@@ -27,7 +27,7 @@ from starlette.types import Scope
 
 from adapters.bootstrap import Patok
 from adapters.settings import Settings
-from adapters.web.idempotency import body_receive
+from adapters.web.idempotency import key_space
 from adapters.web.problems import HttpProblem
 from domain.errors import AuthenticationFailed, DomainError
 from states.accounts import Principal
@@ -172,23 +172,18 @@ class WebAuth:
         if not given or not hmac.compare_digest(given, expected):
             raise csrf_failed()
 
-    async def may_write(self, scope: Scope, body: bytes) -> bool:
-        """Whether a write request, its ``body`` already read, would pass :meth:`require` and
-        :meth:`check_write` now (CSRF from the header or the form's field); the principal
-        resolved here stays on the request's state for the app to reuse."""
-        request = Request(scope, body_receive(body))
+    async def write_key_space(self, scope: Scope) -> str | None:
+        """The idempotency key space of a write request (:func:`key_space`) when it would pass
+        :meth:`require` and :meth:`check_write` now (CSRF from the ``X-CSRF-Token`` header, as
+        the API takes it), else None. The principal resolved here stays on the request's state,
+        so the app acts for exactly the credential the key belongs to."""
+        request = Request(scope)
         try:
             principal = await run_in_threadpool(self.require, request)
-            csrf = request.headers.get(CSRF_HEADER)
-            content_type = request.headers.get("content-type", "")
-            if principal.session_id is not None and not csrf and "form" in content_type:
-                form = await request.form()
-                csrf = str(form.get(CSRF_FIELD) or "")
-                await form.close()
-            self.check_write(request, principal, csrf)
+            self.check_write(request, principal, None)
         except (HttpProblem, DomainError):
-            return False
-        return True
+            return None
+        return key_space(principal)
 
 
 def csrf_failed() -> HttpProblem:

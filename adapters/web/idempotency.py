@@ -1,6 +1,7 @@
-"""``Idempotency-Key`` on every POST, kept in the database so every API process honours it.
+"""``Idempotency-Key`` on every POST of the API, kept in the database so every API process
+honours it.
 
-A POST that carries the header is first *claimed*: a row keyed by (credential, key) holding a
+A POST under ``/api/`` that carries the header is first *claimed*: a row keyed by (credential, key) holding a
 digest of the request (method, path, query, content type, body) and a short lease. Then:
 
 * the same key with the same request, once answered → the stored response, replayed
@@ -15,6 +16,10 @@ digest of the request (method, path, query, content type, body) and a short leas
 Nothing is claimed or replayed for a request whose credential no longer holds (a session that
 has ended, a revoked token) or whose CSRF token is wrong: such a request goes on to the app,
 which refuses it, so a replay never hands an answer to a caller who could not send the request.
+
+Keys are scoped to the credential the app itself resolves for the request — the API token's id or
+the session's id (:func:`key_space`) — not to raw header bytes, so repeating an ``Authorization``
+header or a session cookie cannot pass one credential's check and reach another's keys.
 
 Keys are scoped to the credential that sent them (the API token or the session), so nobody can
 read another client's stored answer, and kept for :data:`KEEP`. If a process dies between running
@@ -40,6 +45,7 @@ from adapters.db.database import WRITE
 from adapters.db.orm import IdempotencyKeyRow
 from adapters.web.problems import PROBLEM_MEDIA_TYPE, TITLES
 from domain.audit import utc_naive
+from states.accounts import Principal
 
 HEADER = b"idempotency-key"
 LEASE = timedelta(seconds=60)
@@ -143,17 +149,11 @@ class IdempotencyStore:
                 )
 
 
-def _principal(scope: Scope) -> str | None:
-    """Whose key space a request's key lives in: a digest of its credential (None: anonymous)."""
-    headers = dict(scope.get("headers") or [])
-    auth = headers.get(b"authorization", b"")
-    if auth.lower().startswith(b"bearer "):
-        return "t:" + hashlib.sha256(auth[7:].strip()).hexdigest()[:32]
-    for part in headers.get(b"cookie", b"").split(b";"):
-        name, _, value = part.strip().partition(b"=")
-        if name == b"patok_session" and value:
-            return "s:" + hashlib.sha256(value).hexdigest()[:32]
-    return None
+def key_space(principal: Principal) -> str:
+    """Whose keys a request's key lives among: its API token, or its browser session."""
+    if principal.token_id is not None:
+        return f"t:{principal.token_id}"
+    return f"s:{principal.session_id}"
 
 
 def _problem(status: int, code: str, message_id: str, message_en: str, lang: str) -> bytes:
@@ -172,31 +172,38 @@ def _problem(status: int, code: str, message_id: str, message_en: str, lang: str
 
 
 class IdempotencyMiddleware:
-    """Applies :class:`IdempotencyStore` to every POST that carries an ``Idempotency-Key``.
+    """Applies :class:`IdempotencyStore` to every POST under ``prefix`` that carries an
+    ``Idempotency-Key``.
 
-    ``verify(scope, body)`` says whether the request's credential and CSRF token hold now; only
-    then is the key claimed or its answer replayed."""
+    ``verify(scope)`` resolves the request's credential and checks its CSRF token; it answers the
+    key space (:func:`key_space`) when both hold now, else None — only then is the key claimed or
+    its answer replayed."""
 
     def __init__(
         self,
         app: ASGIApp,
         store: Callable[[], IdempotencyStore | None],
-        verify: Callable[[Scope, bytes], Awaitable[bool]],
+        verify: Callable[[Scope], Awaitable[str | None]],
+        prefix: str,
     ) -> None:
         self.app = app
         self._store = store
         self._verify = verify
+        self._prefix = prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Claim the key, replay or refuse, or run the request and store its answer."""
-        if scope["type"] != "http" or scope["method"] != "POST":
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "POST"
+            or not scope["path"].startswith(self._prefix)
+        ):
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
         raw_key = headers.get(HEADER)
-        principal = _principal(scope)
         store = self._store()
-        if raw_key is None or principal is None or store is None:
+        if raw_key is None or store is None:
             await self.app(scope, receive, send)
             return
         lang = "en" if headers.get(b"accept-language", b"").lower().startswith(b"en") else "id"
@@ -225,7 +232,8 @@ class IdempotencyMiddleware:
             bytes(body),
         ):
             digest.update(len(part).to_bytes(8, "big") + part)
-        if not await self._verify(scope, bytes(body)):
+        principal = await self._verify(scope)
+        if principal is None:
             await self.app(scope, body_receive(bytes(body)), send)
             return
         claim = await run_in_threadpool(store.claim, principal, key, digest.hexdigest())

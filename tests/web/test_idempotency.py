@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from fastapi import Request
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -12,7 +13,7 @@ from adapters.bootstrap import bootstrap
 from adapters.db.orm import AuditRow, IdempotencyKeyRow
 from adapters.web.app import create_app
 from adapters.web.auth import SESSION_COOKIE
-from adapters.web.idempotency import IdempotencyStore
+from adapters.web.idempotency import IdempotencyStore, key_space
 from tests.web.world import Caller, World
 
 
@@ -74,12 +75,11 @@ def test_a_key_still_being_processed_elsewhere_gets_a_409_to_retry_later(world: 
     m1 = world.caller("m1")
     path = f"/api/v1/projects/{world.projects['T2']}/approve"
     store = IdempotencyStore(world.app.database, world.clock.now)
-    from adapters.web.idempotency import _principal
-
-    principal = _principal(
-        {"headers": [(b"cookie", f"{SESSION_COOKIE}={m1.client.cookies[SESSION_COOKIE]}".encode())]}
+    cookie = f"{SESSION_COOKIE}={m1.client.cookies[SESSION_COOKIE]}".encode()
+    signed_in = world.web.state.web.auth.resolve(
+        Request({"type": "http", "headers": [(b"cookie", cookie)]})
     )
-    assert principal is not None
+    principal = key_space(signed_in)
     assert store.claim(principal, "busy-1", "another process's request").outcome == "new"
     busy = m1.post(path, {}, headers={"Idempotency-Key": "busy-1"})
     assert busy.status_code == 422  # a different request under that key
@@ -187,11 +187,10 @@ def test_a_temporary_password_is_never_kept_for_replay_from_the_api_or_the_page(
         headers={"Idempotency-Key": "reset-page-1"},
     )
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
-    shown = page.text
+    assert 'id="secret"' in page.text  # the page shows it, once, and is never cached
     stored = _stored_answers(world)
-    assert len(stored) == 2
-    assert all(temporary.encode() not in s and b"secret" not in s for s in stored)
-    assert "secret" in shown  # the page did show it, once
+    assert stored == [b""]  # the API's answer, withheld; page forms are not kept at all
+    assert all(temporary.encode() not in s for s in stored)
 
 
 def test_a_replay_after_logout_is_refused_as_unauthenticated_not_answered(world: World) -> None:
@@ -230,7 +229,9 @@ def test_a_replay_with_a_revoked_token_is_refused_not_answered(world: World) -> 
     assert replay.status_code == 401 and "idempotent-replayed" not in replay.headers
 
 
-def test_a_page_form_replayed_with_its_key_is_answered_once(world: World) -> None:
+def test_page_forms_are_outside_the_idempotency_layer_and_keep_nothing(world: World) -> None:
+    """Keys are an API feature: a page form sent with one runs as any form does (the engine
+    refuses the repeat, the project having moved on) and nothing is stored under the key."""
     m1 = world.caller("m1")
     before = _audit(world)
     form = {"csrf_token": m1.csrf, "decision": "approve", "comment": "Setuju"}
@@ -239,10 +240,30 @@ def test_a_page_form_replayed_with_its_key_is_answered_once(world: World) -> Non
     first = m1.client.post(path, data=form, headers=key, follow_redirects=False)
     again = m1.client.post(path, data=form, headers=key, follow_redirects=False)
     assert first.status_code == again.status_code == 303
-    assert again.headers["idempotent-replayed"] == "true"
+    assert "idempotent-replayed" not in again.headers and again.headers["location"]
     assert _audit(world) == before + 1
-    forged = m1.client.post(
-        path, data={**form, "csrf_token": "forged"}, headers=key, follow_redirects=False
-    )
-    assert forged.status_code == 403  # refused as a forged form, not compared with the key's
-    assert _audit(world) == before + 1
+    assert _stored_answers(world) == []
+
+
+def test_a_repeated_authorization_header_cannot_reach_another_tokens_keys(world: World) -> None:
+    """The key space is the credential the app acts for, not a header's bytes: a caller sending
+    their own token and, again, someone else's revoked one gets no answer stored for the other."""
+    kA = world.caller("kA")
+    victim = kA.post("/api/v1/tokens", {"cohort": "UJI-A", "name": "LMS lama"}).json()
+    attacker = kA.post("/api/v1/tokens", {"cohort": "UJI-A", "name": "Lain"}).json()
+    path = f"/api/v1/projects/{world.projects['p2']}/withdraw"
+    body = {"reason": "Mutasi"}
+    lms = Caller(world.anonymous(), None, bearer=victim["token"])
+    assert lms.post(path, body, headers={"Idempotency-Key": "dup-1"}).status_code == 200
+    assert kA.post(f"/api/v1/tokens/{victim['record']['id']}/revoke").status_code == 200
+    for order in ((attacker, victim), (victim, attacker)):
+        answer = world.anonymous().post(
+            path,
+            json=body,
+            headers=[
+                ("Authorization", f"Bearer {order[0]['token']}"),
+                ("Authorization", f"Bearer {order[1]['token']}"),
+                ("Idempotency-Key", "dup-1"),
+            ],
+        )
+        assert "idempotent-replayed" not in answer.headers, answer.text
