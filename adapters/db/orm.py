@@ -478,7 +478,7 @@ class SeminarEntryRow(Base):
     (empty only on a second entry made before migration 0007)."""
     __table_args__ = (
         UniqueConstraint("session_id", "project_id"),
-        UniqueConstraint("project_id", "kind"),
+        Index("uq_seminar_entries_project_id_kind", "project_id", "kind", unique=True),
     )
 
 

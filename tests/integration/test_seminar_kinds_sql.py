@@ -5,7 +5,6 @@ moment — exactly one wins, on SQLite and PostgreSQL — and migration 0007 kee
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
 
 import pytest
 from alembic import command
@@ -14,7 +13,7 @@ from sqlalchemy import text
 from adapters.bootstrap import Patok
 from adapters.clock import SettableClock
 from adapters.db.database import WRITE, _config, upgrade
-from domain.bench_commands import CreateSeminar, ScheduleSeminar
+from domain.bench_commands import CreateSeminar, GradeSeminar, ScheduleSeminar, ScoreSeminar
 from domain.errors import AlreadyExists, DomainError, ValidationFailed
 from domain.seminars import SeminarKind
 from tests.bench_world import COHORT, build
@@ -28,7 +27,7 @@ def _session(app: Patok, coordinator: int, kind: SeminarKind) -> int:
             actor_id=coordinator,
             cohort_code=COHORT,
             kind=kind,
-            starts_at=datetime(2026, 5, 4, tzinfo=UTC),
+            starts_at=app.engine.clock.now(),
             examiners=("x1@uji.go.id",),
         )
     ).id
@@ -95,6 +94,10 @@ def test_migration_0007_keeps_an_old_second_entry_of_a_kind_and_refuses_new_ones
     k, p1 = bench.ids["k"], bench.projects["p1"]
     first, second = _session(app, k, SeminarKind.DESIGN), _session(app, k, SeminarKind.DESIGN)
     app.seminars.schedule(ScheduleSeminar(actor_id=k, session_id=first, participants=("p1@uji.go.id",)))  # fmt: skip
+    for who in ("x1", "m1", "c1"):  # scores and a remediation refer to the entry's row
+        app.seminars.score(ScoreSeminar(actor_id=bench.ids[who], session_id=first, participant="p1@uji.go.id", score=50))  # fmt: skip
+    graded = app.seminars.grade(GradeSeminar(actor_id=bench.ids["x1"], session_id=first, participant="p1@uji.go.id"))  # fmt: skip
+    assert graded.remediation_id is not None
     assert app.database is not None
     with app.database.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
         cfg = _config()
@@ -110,6 +113,8 @@ def test_migration_0007_keeps_an_old_second_entry_of_a_kind_and_refuses_new_ones
         )
     assert upgrade(app.database) is True
     assert _entries(app) == [(p1, "design"), (p1, None)]  # the old second entry kept, unkinded
+    record = app.seminars.record(p1, k)
+    assert [r.status.value for r in record.remediations] == ["open"]  # nothing lost on the way
     third = _session(app, k, SeminarKind.DESIGN)
     with pytest.raises(AlreadyExists), app.engine.unit_of_work(write=True) as uow:
         uow.seminars.add_entry(third, p1, bench.ids["x1"])  # past the service's own check

@@ -3,7 +3,7 @@ benchmarking, final), kept by a unique key so that two coordinators scheduling a
 both put them in a second one — a second session would otherwise bypass the remediation's
 capped re-grade
 
-``seminar_entries.kind`` copies the session's kind, unique with the project. Entries made before
+``seminar_entries.kind`` copies the session's kind, unique with the project (a unique index). Entries made before
 this migration that already put a participant in a second session of a kind (the service did not
 refuse it then) are kept as they were, with no kind, so the upgrade never fails on old data; the
 first entry of each participant and kind carries it, and no new second entry can be made.
@@ -41,18 +41,17 @@ WHERE NOT EXISTS (
 
 
 def upgrade() -> None:
-    """Apply this migration."""
-    with op.batch_alter_table("seminar_entries", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("kind", sa.String(length=16), nullable=True))
+    """Apply this migration. Every step is one SQLite can take in place (ADD COLUMN, UPDATE, CREATE
+    UNIQUE INDEX): a batch rebuild would drop the table, which the scores and remediations that
+    refer to its rows forbid while foreign keys are enforced."""
+    op.add_column("seminar_entries", sa.Column("kind", sa.String(length=16), nullable=True))
     op.execute(_BACKFILL)
-    with op.batch_alter_table("seminar_entries", schema=None) as batch_op:
-        batch_op.create_unique_constraint(
-            batch_op.f("uq_seminar_entries_project_id_kind"), ["project_id", "kind"]
-        )
+    op.create_index(
+        "uq_seminar_entries_project_id_kind", "seminar_entries", ["project_id", "kind"], unique=True
+    )
 
 
 def downgrade() -> None:
-    """Revert this migration."""
-    with op.batch_alter_table("seminar_entries", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("uq_seminar_entries_project_id_kind"), type_="unique")
-        batch_op.drop_column("kind")
+    """Revert this migration (``DROP COLUMN`` in place; SQLite has it since 3.35)."""
+    op.drop_index("uq_seminar_entries_project_id_kind", table_name="seminar_entries")
+    op.drop_column("seminar_entries", "kind")
