@@ -30,7 +30,7 @@ from adapters.notify.digest_text import render_digest
 from adapters.notify.dispatcher import DigestReport, Dispatcher, DispatchReport, digest_run
 from adapters.notify.settings import NotifySettings
 from adapters.settings import Settings
-from flows.events import cohort_resource, event_id
+from flows.events import cohort_resource
 from flows.tags import cohort_codes, cohort_tags, tag_this_run
 
 __all__ = [
@@ -58,8 +58,13 @@ def dispatch_batch(dispatcher: Dispatcher) -> DispatchReport:
 
 @task(name="emit-dead-letter-events", cache_policy=NO_CACHE)
 def emit_dead_letter_events(database: Engine, outbox_ids: tuple[int, ...]) -> int:
-    """Emit ``patok.notification.dead`` for each of these dead letters; return how many Prefect
-    accepted. The recipient is named by person id, never by address."""
+    """Emit ``patok.notification.dead`` for each of these dead letters; return how many were
+    queued for Prefect's events worker (at most once: nothing waits for the server).
+
+    The recipient is named by person id only: neither the address nor the channel's error (an
+    SMTP refusal quotes the address, a webhook error its URL) leaves patok this way; both stay in
+    the outbox, listed by ``patok outbox list``. Each event gets a fresh id, so a message revived
+    and given up on again is announced again."""
     if not outbox_ids:
         return 0
     query = (
@@ -70,7 +75,6 @@ def emit_dead_letter_events(database: Engine, outbox_ids: tuple[int, ...]) -> in
             OUTBOX.c.project_id,
             OUTBOX.c.person_id,
             OUTBOX.c.attempts,
-            OUTBOX.c.last_error,
             COHORTS.c.code,
         )
         .select_from(OUTBOX.outerjoin(COHORTS, COHORTS.c.id == OUTBOX.c.cohort_id))
@@ -104,10 +108,8 @@ def emit_dead_letter_events(database: Engine, outbox_ids: tuple[int, ...]) -> in
                 "project_id": row["project_id"],
                 "person_id": row["person_id"],
                 "attempts": row["attempts"],
-                "last_error": (row["last_error"] or "")[:500],
             },
             occurred=datetime.now(UTC),
-            id=event_id(database, f"dead:{row['id']}:{row['attempts']}"),
         )
         emitted += event is not None
     return emitted
