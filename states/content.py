@@ -168,6 +168,8 @@ class ProjectContent:
                     uow.benchmarking.groups(view.cohort_id),
                     uow.benchmarking.visits(view.cohort_id),
                 )
+                # a participant the plan books nowhere yet (no group, no visit) may cite any
+                # host of the cohort: patok cannot tell where they went
                 if seen and host.id not in seen:
                     mine = ", ".join(sorted(h.code for h in hosts.values() if h.id in seen))
                     problems.add(

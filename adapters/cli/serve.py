@@ -7,9 +7,10 @@ both answer, prints their URLs (and the demo logins, when the demo cohort is loa
 registers and serves the deployments (sweep every 5 minutes, dispatch and events every minute,
 the daily digest) until Ctrl-C or SIGTERM, and stops every process it started.
 
-Without ``PATOK_SMTP_HOST`` it also starts a local mail sink (:mod:`adapters.notify.mail_sink`)
-and sends e-mail there: every message lands as a file under ``<data dir>/mail`` instead of
-ending as a dead letter for want of a server.
+When no ``PATOK_SMTP_*`` variable is set at all it also starts a local mail sink
+(:mod:`adapters.notify.mail_sink`) and sends e-mail there: every message lands as a file under
+``<data dir>/mail`` instead of ending as a dead letter for want of a server. Any ``PATOK_SMTP_*``
+setting (even only ``PATOK_SMTP_PORT=25``) means a real server is meant, and no sink starts.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import typer
 from sqlalchemy.engine import make_url
 
 from adapters.notify.mail_sink import MailSink
+from adapters.notify.settings import NotifySettings
 from adapters.settings import Settings
 
 STARTUP_TIMEOUT_S = 120.0
@@ -199,8 +201,9 @@ def serve(settings: Settings, port: int, web_host: str | None = None, web_port: 
         web_port = web_port or settings.web_port
         public_url = public_url_for(settings, host, web_port)
         os.environ["PATOK_PUBLIC_URL"] = public_url  # for the web process and the flow runs
-        mail = f"SMTP {os.environ.get('PATOK_SMTP_HOST')}:{os.environ.get('PATOK_SMTP_PORT', 25)}"
-        if "PATOK_SMTP_HOST" not in os.environ:
+        smtp = NotifySettings()
+        mail = f"SMTP {smtp.smtp_host}:{smtp.smtp_port}"
+        if not any(name.startswith("PATOK_SMTP_") for name in os.environ):
             sink = MailSink(settings.data_dir.resolve() / "mail")
             sink.start()
             os.environ["PATOK_SMTP_HOST"] = sink.host

@@ -597,6 +597,8 @@ def test_a_lesson_traces_to_a_host_the_participant_visited_with_their_group_or_a
     assert bench.app.content.record_lesson(lesson_cmd(bench)).number == 1  # group I's host
     plan_visit(bench, visit("MDN", date(2026, 4, 13), date(2026, 4, 14), groups=("I",), host_agency="Pemerintah Kota Medan", city="Kota Medan", timezone="WIB", agenda=(AgendaSpec(day=date(2026, 4, 14), host="mdn-bkpsdm", topic="Observasi"),)))  # fmt: skip
     assert bench.app.content.record_lesson(lesson_cmd(bench, host="mdn-bkpsdm")).number == 2
+    bench.to_stage("p4", "benchmarking")  # p4: no group, no visit — patok cannot tell
+    assert bench.app.content.record_lesson(lesson_cmd(bench, "p4", host="mdn-bkpsdm")).number == 1
 
 
 def test_lessons_are_the_participants_own_and_only_in_their_stages(bench: Bench) -> None:
