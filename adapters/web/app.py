@@ -216,8 +216,8 @@ def create_app(
         description=(
             "The JSON API of patok, the change-project workflow engine. Authenticate with a "
             "bearer API token (`Authorization: Bearer patok_…`, issued by a coordinator for one "
-            "cohort) or a browser session (then send `X-CSRF-Token` on writes). Every POST "
-            "honours `Idempotency-Key`. Errors are RFC 9457 problem documents."
+            "cohort) or a browser session (then send `X-CSRF-Token` on writes). Every write "
+            "POST honours `Idempotency-Key`. Errors are RFC 9457 problem documents."
         ),
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",

@@ -1,14 +1,16 @@
 """``Idempotency-Key`` on every POST of the API, kept in the database so every API process
 honours it.
 
-A POST under ``/api/`` that carries the header is first *claimed*: a row keyed by (credential, key) holding a
-digest of the request (method, path, query, content type, body) and a short lease. Then:
+A POST under ``/api/v1/`` that carries the header is first *claimed*: a row keyed by (credential,
+key) holding a digest of the request (method, path, query, content type, body) and a short lease.
+Then:
 
 * the same key with the same request, once answered → the stored response, replayed
   (``Idempotent-Replayed: true``), and nothing runs again;
 * the same key with a different request → 422 (``idempotency_mismatch``);
 * the same key while the first request still runs → 409 (``idempotency_in_progress``);
-* a 5xx, a 401 or a 429 is not stored: the claim is released so the request can be retried;
+* a 5xx, a 401, a 429 or a redirect (3xx, whose ``Location`` is not kept) is not stored: the
+  claim is released so the request can be retried;
 * an answer marked ``Cache-Control: no-store`` (one that shows a secret once: a new API token, a
   temporary password) is recorded as answered but its body is never kept: a replay gets 409
   (``idempotency_not_replayable``), so no secret lies in the database in plain text.
@@ -17,14 +19,14 @@ Nothing is claimed or replayed for a request whose credential no longer holds (a
 has ended, a revoked token) or whose CSRF token is wrong: such a request goes on to the app,
 which refuses it, so a replay never hands an answer to a caller who could not send the request.
 
-Keys are scoped to the credential the app itself resolves for the request — the API token's id or
-the session's id (:func:`key_space`) — not to raw header bytes, so repeating an ``Authorization``
-header or a session cookie cannot pass one credential's check and reach another's keys.
-
-Keys are scoped to the credential that sent them (the API token or the session), so nobody can
-read another client's stored answer, and kept for :data:`KEEP`. If a process dies between running
-a command and storing its answer, the lease runs out and a retry runs the command again — which
-the engine then refuses (the project has moved on), so nothing is applied twice.
+Keys are scoped to the credential the app itself resolves and acts for (:func:`key_space`): the
+API token's id, or the browser session — its id with a digest of its own random CSRF token, since
+SQLite may give a purged session's id to a new one — never raw header bytes, so repeating an
+``Authorization`` header or a session cookie cannot pass one credential's check and reach
+another's keys, and nobody reads another client's stored answer. Keys are kept for :data:`KEEP`.
+If a process dies between running a command and storing its answer, the lease runs out and a
+retry runs the command again — which the engine then refuses (the project has moved on), so
+nothing is applied twice.
 """
 
 from __future__ import annotations
@@ -150,10 +152,14 @@ class IdempotencyStore:
 
 
 def key_space(principal: Principal) -> str:
-    """Whose keys a request's key lives among: its API token, or its browser session."""
+    """Whose keys a request's key lives among: its API token (token rows are revoked, never
+    deleted, so an id is never reused), or its browser session (its id, which SQLite may reuse
+    once the session is purged, with a digest of the session's random CSRF token, which no other
+    session has)."""
     if principal.token_id is not None:
         return f"t:{principal.token_id}"
-    return f"s:{principal.session_id}"
+    csrf = hashlib.sha256((principal.csrf_token or "").encode()).hexdigest()[:24]
+    return f"s:{principal.session_id}:{csrf}"
 
 
 def _problem(status: int, code: str, message_id: str, message_en: str, lang: str) -> bytes:
@@ -301,7 +307,7 @@ class IdempotencyMiddleware:
         except BaseException:
             await run_in_threadpool(store.release, principal, key)
             raise
-        if status >= 500 or status in _NOT_STORED or status == 0:
+        if status >= 500 or status in _NOT_STORED or 300 <= status < 400 or status == 0:
             await run_in_threadpool(store.release, principal, key)
         elif withheld:
             await run_in_threadpool(store.complete, principal, key, status, WITHHELD, b"")

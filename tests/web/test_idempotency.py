@@ -267,3 +267,31 @@ def test_a_repeated_authorization_header_cannot_reach_another_tokens_keys(world:
             ],
         )
         assert "idempotent-replayed" not in answer.headers, answer.text
+
+
+def test_a_new_session_never_inherits_the_keys_of_a_purged_one_with_the_same_id(
+    world: World,
+) -> None:
+    """SQLite gives a purged session's id to the next one; the key space also holds the session's
+    own random token, so the newcomer's request runs as its own."""
+    prefs = {"digest": True, "lang": "en"}
+    first = world.caller("m1").post("/api/v1/me/preferences", prefs, headers={"Idempotency-Key": "same-key"})
+    assert first.status_code == 200
+    world.clock.advance(timedelta(hours=13))  # m1's session is past its lifetime: purged at a login
+    second = world.caller("m2").post("/api/v1/me/preferences", prefs, headers={"Idempotency-Key": "same-key"})
+    assert second.status_code == 200 and "idempotent-replayed" not in second.headers
+    assert second.json()["person"]["id"] == world.ids["m2"] != first.json()["person"]["id"]
+
+
+def test_a_redirect_is_not_kept_so_its_replay_is_not_a_redirect_to_nowhere(world: World) -> None:
+    m1 = world.caller("m1")
+    for _ in range(2):
+        moved = m1.post(
+            "/api/v1/me/preferences/",
+            {"digest": True},
+            headers={"Idempotency-Key": "slash-1"},
+            follow_redirects=False,
+        )
+        assert moved.status_code == 307 and moved.headers["location"].endswith("/me/preferences")
+        assert "idempotent-replayed" not in moved.headers
+    assert _stored_answers(world) == []
