@@ -203,7 +203,7 @@ def serve(settings: Settings, port: int, web_host: str | None = None, web_port: 
         os.environ["PATOK_PUBLIC_URL"] = public_url  # for the web process and the flow runs
         smtp = NotifySettings()
         mail = f"SMTP {smtp.smtp_host}:{smtp.smtp_port}"
-        if not any(name.startswith("PATOK_SMTP_") for name in os.environ):
+        if not any(name.upper().startswith("PATOK_SMTP_") for name in os.environ):
             sink = MailSink(settings.data_dir.resolve() / "mail")
             sink.start()
             os.environ["PATOK_SMTP_HOST"] = sink.host
