@@ -296,7 +296,7 @@ class IdempotencyMiddleware:
                 for name, value in message.get("headers", []):
                     if name.lower() == b"content-type":
                         media_type = value.decode("latin-1")
-                    elif name.lower() == b"cache-control" and b"no-store" in value.lower():
+                    elif name.lower() == b"cache-control" and NO_STORE.encode() in value.lower():
                         withheld = True
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))

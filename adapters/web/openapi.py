@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
 
 from adapters.web.auth import SESSION_COOKIE
 from adapters.web.problems import PROBLEM_MEDIA_TYPE
@@ -71,18 +70,12 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def install(app: FastAPI) -> None:
-    """Serve the completed document (built once, on first request)."""
+    """Serve FastAPI's own document, completed once, on first request."""
+    build = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = complete(
-                get_openapi(
-                    title=app.title,
-                    version=app.version,
-                    description=app.description,
-                    routes=app.routes,
-                )
-            )
+            app.openapi_schema = complete(build())
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Path
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from adapters.web.api.schemas import Page, PersonBrief, person_brief
+from adapters.web.api.schemas import Page, PersonBrief, file_url, person_brief
 from domain.benchmarking import GroupReport, HostPartner, Visit
 from domain.content import AdoptionDecision, Lesson, Milestone
 from domain.model import Person
@@ -1210,7 +1210,7 @@ def record_out(r: ParticipantRecord, lang: str) -> RecordOut:
                 filename=i.artifact.filename,
                 sha256=i.artifact.sha256,
                 submitted_at=i.submitted_at,
-                url=f"/api/v1/projects/{r.project.id}/files/{i.artifact.sha256}",
+                url=file_url(r.project.id, i.artifact.sha256),
             )
             for i in r.individual_reports
         ],

@@ -29,6 +29,7 @@ from adapters.web.api.schemas import (
     alert_out,
     command_out,
     extension_out,
+    file_url,
     history_out,
     page,
     person_brief,
@@ -51,11 +52,6 @@ from states.queries import ProjectOverview
 router = APIRouter(tags=["projects"])
 ProjectId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Sha = Annotated[str, Path(pattern=r"^[0-9a-f]{64}$")]
-
-
-def file_url(project_id: int, sha256: str) -> str:
-    """Where a project's file is downloaded."""
-    return f"/api/v1/projects/{project_id}/files/{sha256}"
 
 
 def project_out(o: ProjectOverview) -> ProjectOut:

@@ -271,6 +271,11 @@ class BoardOut(Page[BoardRowOut]):
     counts: dict[str, int]
 
 
+def file_url(project_id: int, sha256: str) -> str:
+    """Where a project's file is downloaded."""
+    return f"/api/v1/projects/{project_id}/files/{sha256}"
+
+
 class ArtifactOut(_Out):
     """A file of a submission; ``url`` downloads it (for those who may see the project)."""
 
