@@ -63,6 +63,22 @@ def _wait(what: str, check: Any, timeout: float) -> Any:
     pytest.fail(f"timed out waiting for {what}")
 
 
+def _run_to_end(api: str, deployments: list[Any], name: str, key: str) -> Any:
+    """Start a run of deployment ``name`` (``key`` makes a retried POST create one run) and
+    return it once it has ended."""
+    deployment = next(d for d in deployments if d["name"] == name)
+    run = _api(f"{api}/deployments/{deployment['id']}/create_flow_run", {"idempotency_key": key})
+    return _wait(
+        f"the {name} run to finish",
+        lambda: (
+            (r := _api(f"{api}/flow_runs/{run['id']}"))["state_type"]
+            in ("COMPLETED", "FAILED", "CRASHED")
+            and r
+        ),
+        120,
+    )
+
+
 @pytest.mark.slow
 def test_serve_registers_the_scheduled_flows_runs_a_sweep_serves_the_web_and_stops_on_sigterm(
     tmp_path: Path,
@@ -118,39 +134,13 @@ def test_serve_registers_the_scheduled_flows_runs_a_sweep_serves_the_web_and_sto
             "patok-digest-wita": ["0 7 * * *"],
             "patok-digest-wit": ["0 7 * * *"],
         }
-        sweep = next(d for d in deployments if d["name"] == "patok-sweep")
-        run = _api(  # the key makes a retried POST create one run
-            f"{api}/deployments/{sweep['id']}/create_flow_run",
-            {"idempotency_key": f"test-{port}"},
-        )
-        final = _wait(
-            "the sweep run to finish",
-            lambda: (
-                (r := _api(f"{api}/flow_runs/{run['id']}"))["state_type"]
-                in ("COMPLETED", "FAILED", "CRASHED")
-                and r
-            ),
-            120,
-        )
+        final = _run_to_end(api, deployments, "patok-sweep", f"test-{port}")
         assert final["state_type"] == "COMPLETED"
         artifacts = _api(
             f"{api}/artifacts/filter", {"artifacts": {"key": {"any_": ["patok-sweep"]}}}
         )
         assert artifacts and artifacts[0]["type"] == "table"
-        dispatch = next(d for d in deployments if d["name"] == "patok-dispatch")
-        sent = _api(
-            f"{api}/deployments/{dispatch['id']}/create_flow_run",
-            {"idempotency_key": f"test-dispatch-{port}"},
-        )
-        done = _wait(
-            "the dispatch run to finish",
-            lambda: (
-                (r := _api(f"{api}/flow_runs/{sent['id']}"))["state_type"]
-                in ("COMPLETED", "FAILED", "CRASHED")
-                and r
-            ),
-            120,
-        )
+        done = _run_to_end(api, deployments, "patok-dispatch", f"test-dispatch-{port}")
         assert done["state_type"] == "COMPLETED"
         mails = list((tmp_path / "data" / "mail").glob("*.eml"))  # no SMTP server was set
         assert mails and b"X-Patok-Envelope-To: " in mails[0].read_bytes()
